@@ -1,0 +1,34 @@
+"""`platform` command line: `run`, `test` and `infra up|down|status|reset`."""
+
+from __future__ import annotations
+
+import typer
+
+from cosar_deploy import infra, platform_commands
+from cosar_deploy.errors import InfraError
+
+app = typer.Typer(name="platform", help="COSAR platform developer commands.", no_args_is_help=True)
+app.add_typer(infra.app, name="infra")
+
+
+@app.command()
+def run() -> None:
+    """Start the whole platform with demo data and print where to open it (Ctrl-C stops it)."""
+    try:
+        platform_commands.run()
+    except InfraError as exc:
+        typer.secho(str(exc), fg="red", err=True)
+        raise typer.Exit(1) from exc
+
+
+@app.command("test", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def suite(
+    ctx: typer.Context,
+    lint: bool = typer.Option(True, help="Run ruff and mypy before the tests"),
+) -> None:
+    """Run the whole test suite on the real infrastructure (extra arguments go to pytest)."""
+    try:
+        platform_commands.run_tests(list(ctx.args), lint=lint)
+    except InfraError as exc:
+        typer.secho(str(exc), fg="red", err=True)
+        raise typer.Exit(1) from exc

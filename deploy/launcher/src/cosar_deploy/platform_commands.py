@@ -1,0 +1,210 @@
+"""`platform run` and `platform test`: the README's two commands.
+
+- `run`: infrastructure up, migrations, demo data, the four services as processes, the URLs and
+  demo accounts printed; Ctrl-C stops the services and whatever infrastructure this run started.
+- `test`: infrastructure up (or reused), the whole pytest suite (unit and cross-service), then
+  stops only what it started; exits with pytest's code (5, "no tests ran", is a failure).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import typer
+
+from cosar_deploy import infra
+from cosar_deploy.endpoints import SERVICES, Endpoints
+from cosar_deploy.paths import DEPLOY_DIR, Paths
+
+REPO_DIR = DEPLOY_DIR.parent
+DEMO_FILE = DEPLOY_DIR / "demo" / "demo-data.json"
+PORTS = {"thesaurus": 8001, "assessment": 8002, "reporting": 8003, "indicators": 8004}
+READY_TIMEOUT_S = 90.0
+
+
+@dataclass
+class ServiceProcess:
+    name: str
+    port: int
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+
+def _service_env(service: str, ep: Endpoints) -> dict[str, str]:
+    prefix = service.upper() + "_"
+    return {
+        **os.environ,
+        prefix + "KAFKA_BOOTSTRAP_SERVERS": ep.kafka_bootstrap,
+        prefix + "KEYCLOAK_URL": ep.keycloak_url,
+        prefix + "DB_HOST": ep.postgres_host,
+        prefix + "DB_PORT": str(ep.postgres_port),
+    }
+
+
+def _bin(name: str) -> str:
+    """The console script of a workspace member, next to this interpreter."""
+    candidate = Path(sys.executable).parent / name
+    return str(candidate) if candidate.exists() else name
+
+
+def _run_step(args: Sequence[str], *, env: dict[str, str], what: str) -> None:
+    result = subprocess.run(list(args), env=env, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        typer.secho(f"échec : {what}\n{result.stdout}\n{result.stderr}", fg="red", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"  {what} : ok")
+
+
+def _wait_ready(service: ServiceProcess, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    last = "no answer"
+    while time.monotonic() < deadline:
+        if service.process.poll() is not None:
+            raise RuntimeError(f"{service.name} exited ({service.process.returncode})")
+        try:
+            response = httpx.get(f"{service.url}/health/ready", timeout=2)
+            if response.status_code == 200:
+                return
+            last = response.text
+        except httpx.HTTPError as exc:
+            last = repr(exc)
+        time.sleep(0.5)
+    raise RuntimeError(f"{service.name} not ready after {timeout:.0f} s: {last}")
+
+
+def _start_services(ep: Endpoints, paths: Paths) -> list[ServiceProcess]:
+    running: list[ServiceProcess] = []
+    for name in SERVICES:
+        log = paths.log_file(name)
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with log.open("ab") as out:
+            process = subprocess.Popen(
+                [_bin(name), "serve", "--port", str(PORTS[name])],
+                env=_service_env(name, ep),
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        running.append(ServiceProcess(name, PORTS[name], process, log))
+    for service in running:
+        try:
+            _wait_ready(service, READY_TIMEOUT_S)
+        except RuntimeError as exc:
+            _stop_services(running)
+            typer.secho(f"{exc} — journal : {service.log}", fg="red", err=True)
+            raise typer.Exit(1) from exc
+    return running
+
+
+def _stop_services(running: Sequence[ServiceProcess]) -> None:
+    for service in running:
+        if service.process.poll() is None:
+            service.process.terminate()
+    for service in running:
+        try:
+            service.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            service.process.kill()
+
+
+def _print_summary(ep: Endpoints, running: Sequence[ServiceProcess]) -> None:
+    lines = ["", "Plateforme COSAR démarrée.", ""]
+    for service in running:
+        lines.append(
+            f"  {service.name:<11} {service.url}/docs   (AsyncAPI : {service.url}/asyncapi)"
+        )
+    lines += [
+        f"  keycloak    {ep.keycloak_url}/admin/   (admin / admin, local uniquement)",
+        f"  realm       {ep.keycloak_url}/realms/{ep.keycloak_realm}/account/",
+        "",
+        "Comptes de démonstration (mot de passe « demo », démo uniquement) :",
+        "  thesaurus-editor, platform-admin, regional-analyst",
+        "  par service (sst-13-marseille, sst-83-toulon, sst-06-nice) : sst-admin@<service>,",
+        "  sst-preventer@…, sst-physician@…, employee-representative@…, employer1@…, employer2@…",
+        "",
+        "Jeton pour essayer l'API (client platform-cli, démo uniquement) :",
+        f"  curl -s -d grant_type=password -d client_id=platform-cli -d username=employer1@"
+        f"sst-13-marseille -d password=demo {ep.keycloak_url}/realms/{ep.keycloak_realm}"
+        "/protocol/openid-connect/token",
+        "",
+        "Ctrl-C arrête tout.",
+    ]
+    typer.echo("\n".join(lines))
+
+
+def run() -> None:
+    """Start the whole platform with demo data; Ctrl-C stops it."""
+    paths = Paths.from_env()
+    ep = Endpoints.local()
+    started = infra.ensure_up(paths=paths, ep=ep)
+    running: list[ServiceProcess] = []
+    try:
+        typer.echo("Migrations et données de démonstration :")
+        for name in SERVICES:
+            _run_step([_bin(name), "migrate"], env=_service_env(name, ep), what=f"{name} migrate")
+        _run_step(
+            [_bin("assessment"), "load-demo", "--file", str(DEMO_FILE)],
+            env=_service_env("assessment", ep),
+            what="entreprises de démonstration",
+        )
+        running = _start_services(ep, paths)
+        _print_summary(ep, running)
+        stop = False
+
+        def _on_signal(signum: int, _frame: object) -> None:
+            nonlocal stop
+            stop = True
+
+        signal.signal(signal.SIGINT, _on_signal)
+        signal.signal(signal.SIGTERM, _on_signal)
+        while not stop:
+            for service in running:
+                if service.process.poll() is not None:
+                    typer.secho(
+                        f"{service.name} s'est arrêté ; journal : {service.log}", fg="red", err=True
+                    )
+                    stop = True
+            time.sleep(0.5)
+    finally:
+        typer.echo("Arrêt…")
+        _stop_services(running)
+        infra.stop([name for name, ours in started.items() if ours], paths=paths)
+
+
+LINT_STEPS = (
+    ("ruff check", ["-m", "ruff", "check", "."]),
+    ("ruff format --check", ["-m", "ruff", "format", "--check", "."]),
+    ("mypy", ["-m", "mypy"]),
+)
+
+
+def run_tests(pytest_args: list[str], *, lint: bool = True) -> None:
+    """Run the whole suite on the real infrastructure; stop only what was started here."""
+    if lint:
+        for what, args in LINT_STEPS:
+            typer.echo(f"== {what}")
+            if subprocess.call([sys.executable, *args], cwd=REPO_DIR) != 0:
+                typer.secho(f"{what} failed", fg="red", err=True)
+                raise typer.Exit(1)
+    paths = Paths.from_env()
+    started = infra.ensure_up(paths=paths)
+    try:
+        env = {**os.environ, "COSAR_INFRA_MANAGED": "1"}
+        code = subprocess.call(
+            [sys.executable, "-m", "pytest", *pytest_args], cwd=REPO_DIR, env=env
+        )
+    finally:
+        infra.stop([name for name, ours in started.items() if ours], paths=paths)
+    raise typer.Exit(code)

@@ -1,0 +1,191 @@
+"""The application factory every service uses: one FastAPI app + its FastStream Kafka broker.
+
+It wires, in the lifespan and in this order: telemetry, the database engine, the HTTP client and
+token verifier, the Kafka producer of the outbox relay and the broker of the subscribers
+(connected in the background, so the service starts and says 'not ready' while Kafka is down),
+and tears them down in reverse order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
+from datetime import timedelta
+from typing import Any
+
+import httpx
+from fastapi import APIRouter, FastAPI
+from fastapi.responses import JSONResponse, Response
+from faststream.kafka import KafkaBroker, KafkaRouter
+from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
+from faststream.specification import AsyncAPI
+from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
+from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
+
+from cosar_common import health
+from cosar_common.auth.jwks import JwksCache, TokenVerifier
+from cosar_common.db.engine import make_engine, make_session_factory
+from cosar_common.errors import install_error_handlers
+from cosar_common.events.outbox import OutboxWriter
+from cosar_common.events.relay import OutboxRelay, make_producer
+from cosar_common.runtime import Runtime
+from cosar_common.settings import ServiceSettings
+from cosar_common.telemetry import setup_metrics, setup_tracing
+
+logger = logging.getLogger(__name__)
+
+StartupHook = Callable[[Runtime], Any]
+
+
+async def _connect_kafka(runtime: Runtime) -> None:
+    """Start producer and broker, retrying until Kafka answers (readiness says so meanwhile)."""
+    delay = 0.5
+    producer_started = False
+    while True:
+        try:
+            if not producer_started:
+                await runtime.producer.start()
+                producer_started = True
+            await runtime.broker.start()
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            runtime.kafka_error = f"{type(exc).__name__}: {exc}"
+            logger.warning("Kafka not reachable yet (%s); retrying in %.1fs", exc, delay)
+            with contextlib.suppress(Exception):
+                await runtime.broker.stop()
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 10.0)
+            continue
+        runtime.kafka_error = None
+        runtime.kafka_connected.set()
+        runtime.relay.start()
+        return
+
+
+def create_service_app(
+    settings: ServiceSettings,
+    *,
+    title: str,
+    description: str,
+    version: str = "0.1.0",
+    routers: Sequence[APIRouter] = (),
+    kafka_routers: Sequence[KafkaRouter] = (),
+    on_startup: Sequence[StartupHook] = (),
+) -> FastAPI:
+    """Build a service's app. ``kafka_routers`` hold its FastStream subscribers."""
+    tracer_provider = setup_tracing(settings.service_name, settings.otel_exporter_otlp_endpoint)
+    meter_provider = setup_metrics(settings.service_name, settings.otel_exporter_otlp_endpoint)
+
+    broker = KafkaBroker(
+        settings.kafka_bootstrap_servers,
+        client_id=f"{settings.service_name}-consumer",
+        middlewares=[
+            KafkaTelemetryMiddleware(tracer_provider=tracer_provider, meter_provider=meter_provider)
+        ],
+        graceful_timeout=10.0,
+    )
+    for kafka_router in kafka_routers:
+        broker.include_router(kafka_router)
+    specification = AsyncAPI(broker, title=f"{title} — événements", version=version)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = make_engine(
+            settings.app_database_url,
+            pool_size=settings.db_pool_size,
+            application_name=settings.service_name,
+        )
+        SQLAlchemyInstrumentor().instrument(
+            engine=engine.sync_engine, tracer_provider=tracer_provider
+        )
+        session_factory = make_session_factory(engine)
+        http = httpx.AsyncClient(timeout=settings.http_timeout_s)
+        HTTPXClientInstrumentor.instrument_client(http, tracer_provider=tracer_provider)
+        # Keys are fetched from the internal Keycloak URL; the issuer checked may be public.
+        jwks = JwksCache(
+            f"{settings.keycloak_url}/realms/{settings.keycloak_realm}"
+            "/protocol/openid-connect/certs",
+            http=http,
+            min_refresh_interval_s=settings.jwks_refresh_min_interval_s,
+        )
+        verifier = TokenVerifier(jwks=jwks, issuer=settings.issuer, audience=settings.audience)
+        producer = make_producer(
+            settings.kafka_bootstrap_servers, client_id=f"{settings.service_name}-outbox"
+        )
+        relay = OutboxRelay(
+            session_factory=session_factory,
+            producer=producer,
+            batch_size=settings.outbox_batch_size,
+            poll_interval_s=settings.outbox_poll_interval_s,
+            retention=timedelta(days=settings.outbox_retention_days),
+        )
+        runtime = Runtime(
+            settings=settings,
+            engine=engine,
+            session_factory=session_factory,
+            broker=broker,
+            producer=producer,
+            relay=relay,
+            outbox=OutboxWriter(producer=settings.service_name, on_commit=relay.wake),
+            http=http,
+            verifier=verifier,
+        )
+        _register_metrics(runtime, meter_provider)
+        app.state.runtime = runtime
+        app.state.token_verifier = verifier
+        broker.context.set_global("runtime", runtime)
+        for hook in on_startup:
+            result = hook(runtime)
+            if asyncio.iscoroutine(result):
+                await result
+        connecting = asyncio.create_task(_connect_kafka(runtime), name="kafka-connect")
+        try:
+            yield
+        finally:
+            connecting.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await connecting
+            await relay.stop()
+            with contextlib.suppress(Exception):
+                await broker.stop()
+            with contextlib.suppress(Exception):
+                await producer.stop()
+            await http.aclose()
+            await engine.dispose()
+
+    app = FastAPI(title=title, description=description, version=version, lifespan=lifespan)
+    install_error_handlers(app)
+    app.include_router(health.router)
+    for router in routers:
+        app.include_router(router)
+
+    @app.get("/asyncapi", tags=["documentation"], summary="Document AsyncAPI des topics")
+    async def asyncapi() -> JSONResponse:
+        return JSONResponse(specification.to_specification().to_jsonable())
+
+    @app.get("/asyncapi.yaml", tags=["documentation"], include_in_schema=False)
+    async def asyncapi_yaml() -> Response:
+        return Response(specification.to_specification().to_yaml(), media_type="text/yaml")
+
+    FastAPIInstrumentor.instrument_app(
+        app, tracer_provider=tracer_provider, excluded_urls="health/live,health/ready"
+    )
+    return app
+
+
+def _register_metrics(runtime: Runtime, meter_provider: Any) -> None:
+    from opentelemetry.metrics import CallbackOptions, Observation
+
+    meter = meter_provider.get_meter("cosar_common")
+
+    def backlog(_: CallbackOptions) -> list[Observation]:
+        return [Observation(runtime.relay.backlog, {"service": runtime.settings.service_name})]
+
+    meter.create_observable_gauge(
+        "outbox.backlog", callbacks=[backlog], description="Outbox rows not yet sent to Kafka"
+    )

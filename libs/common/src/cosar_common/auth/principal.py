@@ -1,0 +1,99 @@
+"""Who is calling: the typed principal built from a verified access token."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Role(StrEnum):
+    """Realm roles of DESIGN §1 (plus the role carried by service-to-service tokens)."""
+
+    PLATFORM_ADMIN = "platform-admin"
+    THESAURUS_EDITOR = "thesaurus-editor"
+    SST_ADMIN = "sst-admin"
+    SST_PREVENTER = "sst-preventer"
+    SST_PHYSICIAN = "sst-physician"
+    EMPLOYER = "employer"
+    EMPLOYEE_REPRESENTATIVE = "employee-representative"
+    REGIONAL_ANALYST = "regional-analyst"
+    SERVICE_ACCOUNT = "service-account"
+
+
+# Roles that act inside one tenant; a token with one of them must carry a tenant_id.
+TENANT_ROLES = frozenset(
+    {
+        Role.SST_ADMIN,
+        Role.SST_PREVENTER,
+        Role.SST_PHYSICIAN,
+        Role.EMPLOYER,
+        Role.EMPLOYEE_REPRESENTATIVE,
+    }
+)
+# Roles limited to the companies listed in the token.
+COMPANY_ROLES = frozenset({Role.EMPLOYER, Role.EMPLOYEE_REPRESENTATIVE})
+SST_STAFF_ROLES = frozenset({Role.SST_ADMIN, Role.SST_PREVENTER, Role.SST_PHYSICIAN})
+
+
+class Principal(BaseModel):
+    """An authenticated caller. Immutable; built only from a verified token (or by tests)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    subject: str
+    username: str | None = None
+    client_id: str | None = None
+    roles: frozenset[Role] = frozenset()
+    tenant_id: str | None = None
+    company_ids: frozenset[uuid.UUID] = frozenset()
+
+    def has_any(self, roles: frozenset[Role] | set[Role]) -> bool:
+        return bool(self.roles & roles)
+
+    @property
+    def is_service(self) -> bool:
+        return Role.SERVICE_ACCOUNT in self.roles
+
+    @property
+    def is_sst_staff(self) -> bool:
+        return self.has_any(SST_STAFF_ROLES)
+
+    @property
+    def is_company_scoped(self) -> bool:
+        """True when the caller may only touch the companies of its token (employer, CSE)."""
+        return self.has_any(COMPANY_ROLES) and not self.is_sst_staff
+
+    def may_see_company(self, company_id: uuid.UUID) -> bool:
+        """Company-level check, on top of the tenant isolation done by the database."""
+        return not self.is_company_scoped or company_id in self.company_ids
+
+    @classmethod
+    def from_claims(cls, claims: Mapping[str, Any]) -> Principal:
+        """Build a principal from verified claims; unknown roles are ignored, not trusted."""
+        raw_roles = claims.get("realm_access", {}).get("roles", [])
+        known = {r.value for r in Role}
+        roles = frozenset(Role(r) for r in raw_roles if r in known)
+        tenant_id = claims.get("tenant_id") or None
+        if isinstance(tenant_id, list):  # a multivalued mapper misconfiguration: refuse ambiguity
+            tenant_id = tenant_id[0] if len(tenant_id) == 1 else None
+        raw_companies = claims.get("company_ids") or []
+        if isinstance(raw_companies, str):
+            raw_companies = [raw_companies]
+        companies = set()
+        for value in raw_companies:
+            try:
+                companies.add(uuid.UUID(str(value)))
+            except ValueError:
+                continue
+        return cls(
+            subject=str(claims["sub"]),
+            username=claims.get("preferred_username"),
+            client_id=claims.get("azp"),
+            roles=roles,
+            tenant_id=tenant_id,
+            company_ids=frozenset(companies),
+        )

@@ -1,0 +1,90 @@
+"""Transactional outbox: an event is a row written in the same transaction as the change.
+
+Nothing is sent to Kafka inside a request. The row commits with the change or not at all; the
+relay (``events.relay``) publishes committed rows and marks them sent. A crash between commit
+and send only delays the event; a crash between send and mark re-sends it, which consumers
+absorb through their inbox (``events.inbox``): no event is lost and none counts twice.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from opentelemetry import propagate
+from sqlalchemy import BigInteger, DateTime, Index, LargeBinary, String, func, text
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column
+
+from cosar_common.db.base import Base
+from cosar_common.db.tenancy import after_commit
+from cosar_common.events.envelope import EventEnvelope, EventPayload, envelope_for
+from cosar_common.events.topics import key_for
+
+
+class OutboxMessage(Base):
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    event_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), unique=True)
+    topic: Mapped[str] = mapped_column(String(200))
+    key: Mapped[bytes] = mapped_column(LargeBinary)
+    event_type: Mapped[str] = mapped_column(String(200))
+    value: Mapped[bytes] = mapped_column(LargeBinary)
+    headers: Mapped[dict[str, str]] = mapped_column(JSONB, default=dict)
+    tenant_id: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (
+        # The relay only ever scans unsent rows, in order.
+        Index("ix_outbox_unsent", "id", postgresql_where=text("sent_at IS NULL")),
+    )
+
+
+def current_trace_context() -> dict[str, str]:
+    """The W3C trace context of the current span, to continue the trace after Kafka."""
+    carrier: dict[str, str] = {}
+    propagate.inject(carrier)
+    return carrier
+
+
+class OutboxWriter:
+    """Adds events to the outbox of the caller's transaction.
+
+    ``on_commit`` is called once the transaction has committed, so the relay can publish
+    without waiting for its next poll.
+    """
+
+    def __init__(self, *, producer: str, on_commit: Any = None) -> None:
+        self._producer = producer
+        self._on_commit = on_commit
+
+    def add(
+        self, session: AsyncSession, payload: EventPayload, *, tenant_id: str | None
+    ) -> EventEnvelope[EventPayload]:
+        trace = current_trace_context()
+        envelope = envelope_for(payload, producer=self._producer, tenant_id=tenant_id, trace=trace)
+        headers = {
+            **trace,
+            "content-type": "application/json",
+            "event_type": envelope.type,
+            "schema_version": str(envelope.schema_version),
+            "event_id": str(envelope.event_id),
+        }
+        session.add(
+            OutboxMessage(
+                event_id=envelope.event_id,
+                topic=payload.topic,
+                key=key_for(tenant_id),
+                event_type=envelope.type,
+                value=envelope.model_dump_json().encode(),
+                headers=headers,
+                tenant_id=tenant_id,
+            )
+        )
+        if self._on_commit is not None:
+            after_commit(session, self._on_commit)
+        return envelope

@@ -1,0 +1,46 @@
+"""Demo data: the fictitious member companies of ``deploy/demo/demo-data.json``."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from pathlib import Path
+
+from sqlalchemy import select
+
+from assessment.companies.models import Company
+from assessment.domain.siret import siren_of
+from cosar_common.db import TenantContext, make_engine, make_session_factory, transaction
+
+
+async def load_demo(database_url: str, demo_file: Path) -> int:
+    """Create the demo companies that do not exist yet; return how many were created."""
+    data = json.loads(await asyncio.to_thread(demo_file.read_text, encoding="utf-8"))
+    engine = make_engine(database_url, pool_size=2, application_name="assessment-demo")
+    factory = make_session_factory(engine)
+    created = 0
+    try:
+        for tenant in data["tenants"]:
+            context = TenantContext.system(tenant["tenant_id"])
+            async with transaction(factory, context) as session:
+                for item in tenant["companies"]:
+                    company_id = uuid.UUID(item["id"])
+                    if await session.scalar(select(Company.id).where(Company.id == company_id)):
+                        continue
+                    session.add(
+                        Company(
+                            id=company_id,
+                            tenant_id=tenant["tenant_id"],
+                            name=item["name"],
+                            siret=item["siret"],
+                            siren=siren_of(item["siret"]),
+                            naf_code=item["naf"],
+                            headcount=item["headcount"],
+                            has_cse=item["headcount"] >= 11,
+                        )
+                    )
+                    created += 1
+    finally:
+        await engine.dispose()
+    return created

@@ -1,0 +1,45 @@
+"""Subscriber of ``thesaurus.events``: thin (message → service call), idempotent."""
+
+from __future__ import annotations
+
+import logging
+
+from faststream import AckPolicy
+from faststream.kafka import KafkaRouter
+
+from assessment.reference import service
+from cosar_common.events import RawEnvelope, UnknownEvent, VersionPublished
+from cosar_common.events.consuming import consume_once
+from cosar_common.events.topics import THESAURUS_EVENTS
+from cosar_common.runtime import RuntimeDep
+
+logger = logging.getLogger(__name__)
+
+CONSUMER = "assessment.reference"
+
+
+async def on_thesaurus_event(envelope: RawEnvelope, runtime: RuntimeDep) -> None:
+    try:
+        await consume_once(
+            runtime,
+            envelope,
+            consumer=CONSUMER,
+            handlers={VersionPublished: service.record_published_version},  # type: ignore[dict-item]
+        )
+    except UnknownEvent as exc:
+        # Another event of the family this service does not need (or a newer version of it).
+        logger.info("ignored %s: %s", envelope.type, exc)
+
+
+def build_router(group_id: str) -> KafkaRouter:
+    """The subscribers, in the consumer group of this deployment (configurable for tests)."""
+    router = KafkaRouter()
+    router.subscriber(
+        THESAURUS_EVENTS,
+        group_id=group_id,
+        auto_offset_reset="earliest",
+        ack_policy=AckPolicy.NACK_ON_ERROR,
+        title="assessment:thesaurus.events",
+        description="Versions publiées du thésaurus : mémorisées pour valider les codes.",
+    )(on_thesaurus_event)
+    return router

@@ -1,0 +1,6 @@
+"""Every table of the indicators database, for Alembic."""
+
+from cosar_common.db.base import Base
+from cosar_common.events import inbox, outbox  # noqa: F401  (registers the event tables)
+
+metadata = Base.metadata

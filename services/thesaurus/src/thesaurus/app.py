@@ -1,0 +1,21 @@
+"""The thesaurus service: the region's shared code systems."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from cosar_common.app import create_service_app
+from thesaurus.codesystems.endpoints import router as codesystems_router
+from thesaurus.settings import ThesaurusSettings
+
+
+def create_app(settings: ThesaurusSettings | None = None) -> FastAPI:
+    return create_service_app(
+        settings or ThesaurusSettings(),
+        title="Thésaurus régional",
+        description=(
+            "Registre des systèmes de codes partagés de la région (NAF, PCS-ESE, CIM-10, "
+            "expositions, actions de prévention…) et des thésaurus locaux des services."
+        ),
+        routers=[codesystems_router],
+    )

@@ -1,0 +1,215 @@
+"""Cross-service tests: real PostgreSQL, Kafka and Keycloak; the services run in this process.
+
+The infrastructure comes from ``deploy/`` (the launcher's processes, or testcontainers where a
+Docker engine answers). When ``platform test`` already started it (``COSAR_INFRA_MANAGED=1``)
+it is reused; otherwise this session starts what is missing and stops only that at the end.
+
+The services run as real uvicorn servers on free ports, each with its own FastAPI app, FastStream
+broker, database pool and outbox relay; what joins them is Kafka. One in-memory span exporter
+sees the spans of both, which is how a test checks that one trace crosses the services.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+from fastapi import FastAPI
+from opentelemetry import trace
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+from cosar_deploy.endpoints import Endpoints
+
+SPANS = InMemorySpanExporter()
+if not isinstance(trace.get_tracer_provider(), TracerProvider):
+    _provider = TracerProvider(resource=Resource.create({"service.name": "cosar-tests"}))
+    _provider.add_span_processor(SimpleSpanProcessor(SPANS))
+    trace.set_tracer_provider(_provider)
+
+DEMO_PASSWORD = "demo"
+SERVICES = ("thesaurus", "assessment", "reporting", "indicators")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = os.path.dirname(__file__)
+    for item in items:
+        if str(item.path).startswith(here):
+            item.add_marker(pytest.mark.integration)
+
+
+@pytest.fixture(scope="session")
+def infra() -> Iterator[Endpoints]:
+    """The running infrastructure (started here if nobody else did)."""
+    if os.environ.get("COSAR_INFRA_MANAGED") == "1":
+        yield Endpoints.local()
+        return
+    from cosar_deploy import containers
+    from cosar_deploy import infra as launcher
+
+    if containers.docker_available():
+        with containers.running_containers() as endpoints:
+            yield endpoints
+        return
+    started = launcher.ensure_up()
+    try:
+        yield Endpoints.local()
+    finally:
+        launcher.stop([name for name, ours in started.items() if ours])
+
+
+def _migrations_dir(service: str) -> Any:
+    module = __import__(f"{service}.entrypoints.cli", fromlist=["MIGRATIONS"])
+    return module.MIGRATIONS
+
+
+@pytest.fixture(scope="session")
+async def migrated(infra: Endpoints) -> Endpoints:
+    from cosar_common.db.migrations import upgrade
+
+    for service in SERVICES:
+        await asyncio.to_thread(
+            upgrade,
+            migrations_dir=_migrations_dir(service),
+            owner_url=infra.dsn(f"{service}_owner", f"{service}_owner", service),
+            runtime_url=infra.dsn(f"{service}_app", f"{service}_app", service),
+        )
+    return infra
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def service_env(infra: Endpoints, service: str, **overrides: Any) -> dict[str, Any]:
+    """Settings of a service pointed at the test infrastructure."""
+    return {
+        "kafka_bootstrap_servers": infra.kafka_bootstrap,
+        "keycloak_url": infra.keycloak_url,
+        "db_host": infra.postgres_host,
+        "db_port": infra.postgres_port,
+        "outbox_poll_interval_s": 0.2,
+        "log_json": False,
+        **overrides,
+    }
+
+
+@dataclass
+class RunningService:
+    name: str
+    app: FastAPI
+    port: int
+    server: uvicorn.Server
+    task: asyncio.Task[None]
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+
+async def start_service(app: FastAPI, name: str, *, wait_ready: bool = True) -> RunningService:
+    port = free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve(), name=f"uvicorn-{name}")
+    running = RunningService(name=name, app=app, port=port, server=server, task=task)
+    async with httpx.AsyncClient(base_url=running.url, timeout=5) as client:
+        for _ in range(300):
+            if task.done():
+                task.result()  # surface the startup error
+            try:
+                response = await client.get("/health/ready" if wait_ready else "/health/live")
+                if response.status_code == 200:
+                    return running
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.1)
+    await stop_service(running)
+    raise RuntimeError(f"{name} did not become ready on {running.url}")
+
+
+async def stop_service(running: RunningService) -> None:
+    running.server.should_exit = True
+    await asyncio.wait_for(running.task, timeout=30)
+
+
+@pytest.fixture(scope="session")
+async def thesaurus_service(migrated: Endpoints) -> AsyncIterator[RunningService]:
+    from thesaurus.app import create_app
+    from thesaurus.settings import ThesaurusSettings
+
+    app = create_app(ThesaurusSettings(**service_env(migrated, "thesaurus")))
+    running = await start_service(app, "thesaurus")
+    yield running
+    await stop_service(running)
+
+
+@pytest.fixture(scope="session")
+async def assessment_service(migrated: Endpoints) -> AsyncIterator[RunningService]:
+    from assessment.app import create_app
+    from assessment.settings import AssessmentSettings
+
+    # A consumer group of its own: a developer's running platform must not steal partitions.
+    group = f"assessment-test-{uuid.uuid4().hex[:8]}"
+    app = create_app(
+        AssessmentSettings(**service_env(migrated, "assessment", kafka_consumer_group=group))
+    )
+    running = await start_service(app, "assessment")
+    yield running
+    await stop_service(running)
+
+
+@pytest.fixture(scope="session")
+async def token_for(infra: Endpoints) -> Callable[[str], Awaitable[str]]:
+    """A real access token from Keycloak for a demo user (password grant of ``platform-cli``)."""
+    cache: dict[str, str] = {}
+
+    async def _token(username: str) -> str:
+        if username not in cache:
+            async with httpx.AsyncClient(timeout=10) as client:
+                response = await client.post(
+                    f"{infra.keycloak_url}/realms/{infra.keycloak_realm}"
+                    "/protocol/openid-connect/token",
+                    data={
+                        "grant_type": "password",
+                        "client_id": "platform-cli",
+                        "username": username,
+                        "password": DEMO_PASSWORD,
+                    },
+                )
+            assert response.status_code == 200, response.text
+            cache[username] = response.json()["access_token"]
+        return cache[username]
+
+    return _token
+
+
+@pytest.fixture(scope="session")
+def spans() -> InMemorySpanExporter:
+    return SPANS
+
+
+async def eventually(
+    probe: Callable[[], Awaitable[Any]], *, timeout: float = 30.0, interval: float = 0.2
+) -> Any:
+    """Poll ``probe`` until it returns a truthy value (or fail after ``timeout`` seconds)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        value = await probe()
+        if value:
+            return value
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"condition not met within {timeout} s (last value: {value!r})")
+        await asyncio.sleep(interval)
