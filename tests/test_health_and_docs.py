@@ -35,9 +35,7 @@ async def test_ready_is_503_naming_the_database_when_it_is_down(migrated):
 
 
 async def test_ready_is_503_naming_kafka_when_it_is_down(migrated):
-    response = await _readiness_with(
-        migrated, "database", kafka_bootstrap_servers="127.0.0.1:1"
-    )
+    response = await _readiness_with(migrated, "database", kafka_bootstrap_servers="127.0.0.1:1")
     assert response.status_code == 503
     assert response.json()["failing"] == ["kafka"]
 

@@ -182,3 +182,39 @@ async def test_only_thesaurus_editors_publish(thesaurus_service, token_for, role
         )
     assert response.status_code == 403
     assert response.json()["code"] == "forbidden"
+
+
+async def test_service_token_from_client_credentials_reads_the_thesaurus(
+    thesaurus_service, assessment_service, token_for, infra
+):
+    """Service-to-service: assessment's own token (client credentials, python-keycloak),
+    accepted by the thesaurus, with the service role and no tenant."""
+    from cosar_common.auth import ServiceTokenProvider
+
+    editor = await token_for("thesaurus-editor")
+    name = f"dangers-svc-{uuid.uuid4().hex[:8]}"
+    assert (await _publish_version(thesaurus_service.url, editor, name, "1")).status_code == 200
+    provider = ServiceTokenProvider(
+        server_url=infra.keycloak_url,
+        realm=infra.keycloak_realm,
+        client_id="assessment",
+        client_secret="assessment-secret",
+    )
+    token = await provider.token()
+    assert await provider.token() == token  # cached until near expiry
+    async with httpx.AsyncClient(base_url=thesaurus_service.url) as http:
+        response = await http.get(
+            f"/code-systems/{name}/versions/1", headers=await provider.headers()
+        )
+    assert response.status_code == 200, response.text
+    assert response.json()["status"] == "published"
+
+
+async def test_consumer_lag_is_tracked(assessment_service, thesaurus_service, token_for):
+    runtime = assessment_service.app.state.runtime
+    lag = await eventually(lambda: _lag_of(runtime), timeout=20)
+    assert all(value >= 0 for value in lag.values())
+
+
+async def _lag_of(runtime) -> dict:
+    return {k: v for k, v in runtime.consumer_lag.items() if k[0] == THESAURUS_EVENTS}

@@ -67,6 +67,25 @@ async def _connect_kafka(runtime: Runtime) -> None:
         return
 
 
+async def _track_consumer_lag(runtime: Runtime, interval_s: float = 5.0) -> None:
+    """Refresh ``runtime.consumer_lag`` (high-water mark minus position) for every subscriber."""
+    while True:
+        await asyncio.sleep(interval_s)
+        lag: dict[tuple[str, int], int] = {}
+        for subscriber in runtime.broker.subscribers:
+            consumer = getattr(subscriber, "consumer", None)
+            if consumer is None:
+                continue
+            with contextlib.suppress(Exception):
+                for tp in consumer.assignment():
+                    highwater = consumer.highwater(tp)
+                    if highwater is not None:
+                        lag[(tp.topic, tp.partition)] = max(
+                            0, highwater - await consumer.position(tp)
+                        )
+        runtime.consumer_lag = lag
+
+
 def create_service_app(
     settings: ServiceSettings,
     *,
@@ -143,13 +162,17 @@ def create_service_app(
             result = hook(runtime)
             if asyncio.iscoroutine(result):
                 await result
-        connecting = asyncio.create_task(_connect_kafka(runtime), name="kafka-connect")
+        background = [
+            asyncio.create_task(_connect_kafka(runtime), name="kafka-connect"),
+            asyncio.create_task(_track_consumer_lag(runtime), name="consumer-lag"),
+        ]
         try:
             yield
         finally:
-            connecting.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await connecting
+            for task in background:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             await relay.stop()
             with contextlib.suppress(Exception):
                 await broker.stop()
@@ -173,7 +196,10 @@ def create_service_app(
         return Response(specification.to_specification().to_yaml(), media_type="text/yaml")
 
     FastAPIInstrumentor.instrument_app(
-        app, tracer_provider=tracer_provider, excluded_urls="health/live,health/ready"
+        app,
+        tracer_provider=tracer_provider,
+        meter_provider=meter_provider,  # request latency histograms
+        excluded_urls="health/live,health/ready",
     )
     return app
 
@@ -186,6 +212,15 @@ def _register_metrics(runtime: Runtime, meter_provider: Any) -> None:
     def backlog(_: CallbackOptions) -> list[Observation]:
         return [Observation(runtime.relay.backlog, {"service": runtime.settings.service_name})]
 
+    def lag(_: CallbackOptions) -> list[Observation]:
+        return [
+            Observation(value, {"topic": topic, "partition": partition})
+            for (topic, partition), value in runtime.consumer_lag.items()
+        ]
+
     meter.create_observable_gauge(
         "outbox.backlog", callbacks=[backlog], description="Outbox rows not yet sent to Kafka"
+    )
+    meter.create_observable_gauge(
+        "kafka.consumer.lag", callbacks=[lag], description="Messages not consumed yet"
     )

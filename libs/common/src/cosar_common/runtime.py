@@ -38,6 +38,8 @@ class Runtime:
     verifier: TokenVerifier
     kafka_connected: asyncio.Event = field(default_factory=asyncio.Event)
     kafka_error: str | None = None
+    # (topic, partition) → messages not consumed yet, refreshed by the app's lag tracker.
+    consumer_lag: dict[tuple[str, int], int] = field(default_factory=dict)
 
 
 RuntimeDep = Annotated[Runtime, Context("runtime")]

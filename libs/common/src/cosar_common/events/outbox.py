@@ -9,11 +9,11 @@ absorb through their inbox (``events.inbox``): no event is lost and none counts 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any
 
 from opentelemetry import propagate
-from sqlalchemy import BigInteger, DateTime, Index, LargeBinary, String, func, text
+from sqlalchemy import BigInteger, DateTime, Index, LargeBinary, String, func, insert, text
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
@@ -54,37 +54,52 @@ def current_trace_context() -> dict[str, str]:
 class OutboxWriter:
     """Adds events to the outbox of the caller's transaction.
 
+    Rows are inserted with one statement per call (``add_many`` for a batch), not through the
+    ORM unit of work: an outbox row is never read back or changed by the writer.
     ``on_commit`` is called once the transaction has committed, so the relay can publish
     without waiting for its next poll.
     """
 
-    def __init__(self, *, producer: str, on_commit: Any = None) -> None:
+    def __init__(self, *, producer: str, on_commit: Callable[[], None] | None = None) -> None:
         self._producer = producer
         self._on_commit = on_commit
 
-    def add(
+    async def add(
         self, session: AsyncSession, payload: EventPayload, *, tenant_id: str | None
     ) -> EventEnvelope[EventPayload]:
+        (envelope,) = await self.add_many(session, [payload], tenant_id=tenant_id)
+        return envelope
+
+    async def add_many(
+        self, session: AsyncSession, payloads: Sequence[EventPayload], *, tenant_id: str | None
+    ) -> list[EventEnvelope[EventPayload]]:
+        if not payloads:
+            return []
         trace = current_trace_context()
-        envelope = envelope_for(payload, producer=self._producer, tenant_id=tenant_id, trace=trace)
-        headers = {
-            **trace,
-            "content-type": "application/json",
-            "event_type": envelope.type,
-            "schema_version": str(envelope.schema_version),
-            "event_id": str(envelope.event_id),
-        }
-        session.add(
-            OutboxMessage(
-                event_id=envelope.event_id,
-                topic=payload.topic,
-                key=key_for(tenant_id),
-                event_type=envelope.type,
-                value=envelope.model_dump_json().encode(),
-                headers=headers,
-                tenant_id=tenant_id,
-            )
-        )
+        envelopes = [
+            envelope_for(p, producer=self._producer, tenant_id=tenant_id, trace=trace)
+            for p in payloads
+        ]
+        key = key_for(tenant_id)
+        rows = [
+            {
+                "event_id": envelope.event_id,
+                "topic": payload.topic,
+                "key": key,
+                "event_type": envelope.type,
+                "value": envelope.model_dump_json().encode(),
+                "headers": {
+                    **trace,
+                    "content-type": "application/json",
+                    "event_type": envelope.type,
+                    "schema_version": str(envelope.schema_version),
+                    "event_id": str(envelope.event_id),
+                },
+                "tenant_id": tenant_id,
+            }
+            for envelope, payload in zip(envelopes, payloads, strict=True)
+        ]
+        await session.execute(insert(OutboxMessage), rows)
         if self._on_commit is not None:
             after_commit(session, self._on_commit)
-        return envelope
+        return envelopes

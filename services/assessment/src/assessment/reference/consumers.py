@@ -21,7 +21,7 @@ CONSUMER = "assessment.reference"
 async def on_thesaurus_event(envelope: RawEnvelope, runtime: RuntimeDep) -> None:
     try:
         await consume_once(
-            runtime,
+            runtime.session_factory,
             envelope,
             consumer=CONSUMER,
             handlers={VersionPublished: service.record_published_version},  # type: ignore[dict-item]

@@ -122,7 +122,7 @@ async def publish(
     draft.status = VersionStatus.PUBLISHED.value
     draft.published_at = datetime.now(UTC)
     await session.flush()
-    outbox.add(
+    await outbox.add(
         session,
         VersionPublished(
             code_system=system.name,
