@@ -8,9 +8,11 @@ absorb through their inbox (``events.inbox``): no event is lost and none counts 
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import Any
 
 from opentelemetry import propagate
 from sqlalchemy import BigInteger, DateTime, Index, LargeBinary, String, func, insert, text
@@ -49,6 +51,26 @@ def current_trace_context() -> dict[str, str]:
     carrier: dict[str, str] = {}
     propagate.inject(carrier)
     return carrier
+
+
+# From this many rows on, COPY (same connection, same transaction) beats a multi-row INSERT.
+COPY_THRESHOLD = 50
+_COPY_COLUMNS = ("event_id", "topic", "key", "event_type", "value", "headers", "tenant_id")
+
+
+async def _copy_rows(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    connection = await session.connection()
+    raw = await connection.get_raw_connection()
+    driver = raw.driver_connection  # asyncpg, inside the session's transaction
+    assert driver is not None
+    await driver.copy_records_to_table(
+        OutboxMessage.__tablename__,
+        columns=_COPY_COLUMNS,
+        records=[
+            tuple(json.dumps(row[c]) if c == "headers" else row[c] for c in _COPY_COLUMNS)
+            for row in rows
+        ],
+    )
 
 
 class OutboxWriter:
@@ -99,7 +121,10 @@ class OutboxWriter:
             }
             for envelope, payload in zip(envelopes, payloads, strict=True)
         ]
-        await session.execute(insert(OutboxMessage), rows)
+        if len(rows) >= COPY_THRESHOLD:
+            await _copy_rows(session, rows)
+        else:
+            await session.execute(insert(OutboxMessage), rows)
         if self._on_commit is not None:
             after_commit(session, self._on_commit)
         return envelopes
