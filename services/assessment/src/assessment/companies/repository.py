@@ -6,14 +6,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from assessment.companies.models import Company
 from cosar_common.auth import Principal
 
 
-def _visible(principal: Principal):  # type: ignore[no-untyped-def]
+def _visible(principal: Principal) -> Select[tuple[Company]]:
     query = select(Company).where(Company.tenant_id == principal.tenant_id)
     if principal.is_company_scoped:
         query = query.where(Company.id.in_(principal.company_ids))

@@ -6,6 +6,7 @@ import logging
 
 from faststream import AckPolicy
 from faststream.kafka import KafkaRouter
+from pydantic import ValidationError
 
 from assessment.reference import service
 from cosar_common.events import RawEnvelope, UnknownEvent, VersionPublished
@@ -29,6 +30,11 @@ async def on_thesaurus_event(envelope: RawEnvelope, runtime: RuntimeDep) -> None
     except UnknownEvent as exc:
         # Another event of the family this service does not need (or a newer version of it).
         logger.info("ignored %s: %s", envelope.type, exc)
+    except ValidationError:
+        # A payload outside its contract will not get better by retrying: skip it loudly
+        # rather than block the partition. Transient errors (database down) raise and are
+        # redelivered (NACK_ON_ERROR).
+        logger.exception("event %s refused: payload outside its contract", envelope.event_id)
 
 
 def build_router(group_id: str) -> KafkaRouter:
