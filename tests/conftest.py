@@ -87,6 +87,20 @@ async def migrated(infra: Endpoints) -> Endpoints:
     return infra
 
 
+@pytest.fixture(scope="session")
+async def reference_loaded(migrated: Endpoints) -> Endpoints:
+    """The region's reference code systems, published (idempotent: loaded once per database)."""
+    from cosar_common.db import make_engine, make_session_factory
+    from thesaurus.reference_loader import load_reference
+
+    engine = make_engine(migrated.dsn("thesaurus_app", "thesaurus_app", "thesaurus"))
+    try:
+        await load_reference(make_session_factory(engine))
+    finally:
+        await engine.dispose()
+    return migrated
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -155,6 +155,11 @@ def run() -> None:
         for name in SERVICES:
             _run_step([_bin(name), "migrate"], env=_service_env(name, ep), what=f"{name} migrate")
         _run_step(
+            [_bin("thesaurus"), "load-reference"],
+            env=_service_env("thesaurus", ep),
+            what="référentiels régionaux (NAF, PCS, CIM-10, dangers, pénibilité…)",
+        )
+        _run_step(
             [_bin("assessment"), "load-demo", "--file", str(DEMO_FILE)],
             env=_service_env("assessment", ep),
             what="entreprises de démonstration",

@@ -16,6 +16,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 logger = logging.getLogger(__name__)
@@ -166,6 +167,23 @@ def install_error_handlers(app: FastAPI) -> None:
             {"code": code, "message": message},
             status_code=exc.status_code,
             headers=getattr(exc, "headers", None),
+        )
+
+    @app.exception_handler(DBAPIError)
+    async def _database(_: Request, exc: DBAPIError) -> JSONResponse:
+        # Rules the database enforces under the application (immutability triggers, unique
+        # constraints) are conflicts for the caller, not server errors.
+        state = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+        if state == "55000":
+            body = {"code": "immutable", "message": "Cet objet est figé : il ne peut plus changer."}
+            return JSONResponse(body, status_code=409)
+        if state == "23505":
+            body = {"code": "duplicate", "message": "Cet objet existe déjà."}
+            return JSONResponse(body, status_code=409)
+        logger.exception("database error", exc_info=exc)
+        return JSONResponse(
+            {"code": "internal_error", "message": "Erreur interne ; l'incident est journalisé."},
+            status_code=500,
         )
 
     @app.exception_handler(Exception)

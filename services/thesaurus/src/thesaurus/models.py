@@ -2,6 +2,8 @@
 
 from cosar_common.db.base import Base
 from cosar_common.events import inbox, outbox  # noqa: F401  (registers the event tables)
-from thesaurus.codesystems import models  # noqa: F401
+from thesaurus.codesystems import models as _codesystems  # noqa: F401
+from thesaurus.conceptmaps import models as _conceptmaps  # noqa: F401
+from thesaurus.valuesets import models as _valuesets  # noqa: F401
 
 metadata = Base.metadata

@@ -45,6 +45,22 @@ def company_scope_sql(table: str, column: str) -> list[str]:
     ]
 
 
+def shared_or_tenant_rls_sql(
+    table: str, *, shared_writers: tuple[str, ...], column: str = "tenant_id"
+) -> list[str]:
+    """Rows without a tenant are shared (everyone reads them; only ``shared_writers`` roles
+    write them); rows with a tenant are that tenant's alone, as with ``tenant_rls_sql``."""
+    writers = ", ".join(f"'{role}'" for role in shared_writers)
+    return [
+        f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY",
+        f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY",
+        f"CREATE POLICY shared_or_tenant ON {table} "
+        f"USING ({column} IS NULL OR {column} = {CURRENT_TENANT}) "
+        f"WITH CHECK (({column} IS NULL AND {_ROLES} && ARRAY[{writers}]) "
+        f"OR {column} = {CURRENT_TENANT})",
+    ]
+
+
 def enable_tenant_rls(op: _Op, table: str, column: str = "tenant_id") -> None:
     for statement in tenant_rls_sql(table, column):
         op.execute(statement)

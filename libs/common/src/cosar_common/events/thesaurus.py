@@ -23,12 +23,24 @@ class DeprecatedConcept(ConceptRef):
     )
 
 
+# An event stays well under Kafka's default 1 MB message limit: a first version of CIM-10
+# adds 42,730 concepts. Deprecations are always complete (consumers act on them); added and
+# changed concepts beyond this many are counted, and read from the thesaurus API if needed.
+DIFF_LIST_LIMIT = 1000
+
+
 class VersionDiff(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     added: list[ConceptRef] = Field(default_factory=list)
     changed: list[ConceptRef] = Field(default_factory=list)
     deprecated: list[DeprecatedConcept] = Field(default_factory=list)
+    added_count: int = Field(default=0, ge=0)
+    changed_count: int = Field(default=0, ge=0)
+    deprecated_count: int = Field(default=0, ge=0)
+    truncated: bool = Field(
+        default=False, description="True when 'added' or 'changed' lists only the first entries"
+    )
 
 
 class VersionPublished(EventPayload):

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+PropertyValue = str | int | float | bool
+
+
+class PropertyIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    code: str = Field(min_length=1, max_length=100)
+    value: PropertyValue
+    valid_from: date | None = None
+    valid_to: date | None = None
 
 
 class ConceptCreate(BaseModel):
@@ -12,27 +23,95 @@ class ConceptCreate(BaseModel):
 
     code: str = Field(min_length=1, max_length=100)
     display: str = Field(min_length=1)
-    parent_code: str | None = Field(default=None, max_length=100)
+    parent_code: str | None = Field(default=None, max_length=100, description="Un seul parent")
+    parents: list[str] = Field(default_factory=list, description="Plusieurs parents")
+    level: int | None = Field(default=None, ge=1, le=20)
+    synonyms: list[str] = Field(default_factory=list)
+    properties: list[PropertyIn] = Field(default_factory=list)
+
+    def all_parents(self) -> tuple[str, ...]:
+        merged = [*([self.parent_code] if self.parent_code else []), *self.parents]
+        return tuple(dict.fromkeys(merged))
 
 
-class VersionCreate(BaseModel):
-    """A new draft version of a code system (created with the system if it is new)."""
+class ConceptUpdate(BaseModel):
+    """Change a concept of a draft (absent fields keep their value)."""
 
     model_config = ConfigDict(extra="forbid")
 
-    version: str = Field(min_length=1, max_length=50, examples=["1"])
-    url: str = Field(min_length=1, max_length=500, examples=["https://cosar.example/cs/naf-rev2"])
-    title: str = Field(min_length=1, max_length=300, examples=["NAF rév. 2"])
+    display: str | None = Field(default=None, min_length=1)
+    parents: list[str] | None = None
+    level: int | None = Field(default=None, ge=1, le=20)
+    synonyms: list[str] | None = None
+    properties: list[PropertyIn] | None = None
+
+
+class Deprecation(BaseModel):
+    """A deprecation must say what replaces the concept, or say explicitly that nothing does."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    replaced_by: list[str] = Field(default_factory=list)
+    no_replacement: bool = False
+
+    @model_validator(mode="after")
+    def _decided(self) -> Deprecation:
+        if not self.replaced_by and not self.no_replacement:
+            raise ValueError(
+                "Indiquer le ou les codes de remplacement (replaced_by) ou déclarer "
+                "explicitement l'absence de remplacement (no_replacement: true)."
+            )
+        if self.replaced_by and self.no_replacement:
+            raise ValueError("replaced_by et no_replacement s'excluent.")
+        return self
+
+
+class VersionCreate(BaseModel):
+    """A new draft version: either a full list of concepts, or a copy of the latest
+    published version (``from_latest``) to edit."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    version: str = Field(min_length=1, max_length=50, examples=["2"])
+    url: str | None = Field(default=None, max_length=500, examples=["https://x/cs/naf-rev2"])
+    title: str | None = Field(default=None, max_length=300, examples=["NAF rév. 2"])
+    description: str | None = None
+    publisher: str | None = None
+    source: str | None = None
+    licence: str | None = None
+    from_latest: bool = False
     concepts: list[ConceptCreate] = Field(default_factory=list)
 
 
-class Concept(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+class Property(BaseModel):
+    code: str
+    value: PropertyValue
+    valid_from: date | None = None
+    valid_to: date | None = None
 
+
+class Concept(BaseModel):
     code: str
     display: str
-    parent_code: str | None
+    parents: list[str]
+    level: int | None
+    synonyms: list[str]
     status: str
+    replaced_by: list[str]
+    properties: list[Property]
+
+
+class CodeSystem(BaseModel):
+    name: str
+    url: str
+    title: str
+    description: str | None
+    publisher: str | None
+    source: str | None
+    licence: str | None
+    tenant_id: str | None
+    versions: list[str]
+    latest_published: str | None
 
 
 class Version(BaseModel):
@@ -41,6 +120,38 @@ class Version(BaseModel):
     title: str
     version: str
     status: str
+    based_on: str | None = None
     concept_count: int
     created_at: datetime
     published_at: datetime | None
+    retired_at: datetime | None = None
+
+
+class ConceptChange(BaseModel):
+    code: str
+    display: str
+    before: Concept | None = None
+    after: Concept | None = None
+
+
+class VersionDiff(BaseModel):
+    code_system: str
+    from_version: str | None
+    to_version: str
+    added: list[ConceptChange]
+    changed: list[ConceptChange]
+    deprecated: list[ConceptChange]
+
+
+class Hierarchy(BaseModel):
+    code: str
+    display: str
+    parents: list[str]
+    children: list[str]
+    ancestors: list[str] = Field(description="De la racine au parent le plus proche")
+
+
+class Subsumption(BaseModel):
+    code_a: str
+    code_b: str
+    outcome: str = Field(description="equivalent, subsumes, subsumed-by, not-subsumed")

@@ -3,31 +3,35 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+
+from thesaurus.domain.model import ConceptData, ConceptStatus
 
 
 @dataclass(frozen=True)
-class ConceptState:
+class Change:
     code: str
-    display: str
-    parent_code: str | None = None
-    status: str = "active"
-    replaced_by: tuple[str, ...] = ()
+    before: ConceptData | None
+    after: ConceptData
 
 
 @dataclass
 class Diff:
-    added: list[ConceptState] = field(default_factory=list)
-    changed: list[ConceptState] = field(default_factory=list)
-    deprecated: list[ConceptState] = field(default_factory=list)
+    added: list[Change] = field(default_factory=list)
+    changed: list[Change] = field(default_factory=list)
+    deprecated: list[Change] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
         return not (self.added or self.changed or self.deprecated)
 
 
-def diff_versions(previous: Iterable[ConceptState], current: Iterable[ConceptState]) -> Diff:
-    """Concepts added, changed (display or parent) and newly deprecated, sorted by code.
+def _comparable(concept: ConceptData) -> ConceptData:
+    return replace(concept, source_ref=None, status=ConceptStatus.ACTIVE, replaced_by=())
+
+
+def diff_versions(previous: Iterable[ConceptData], current: Iterable[ConceptData]) -> Diff:
+    """Concepts added, changed (anything but their status) and newly deprecated, by code.
 
     A concept is never deleted from a code system (it is deprecated instead), so a concept of
     ``previous`` absent from ``current`` is reported as deprecated without replacement.
@@ -39,13 +43,12 @@ def diff_versions(previous: Iterable[ConceptState], current: Iterable[ConceptSta
         new = after[code]
         old = before.get(code)
         if old is None:
-            result.added.append(new)
-        elif new.status == "deprecated" and old.status != "deprecated":
-            result.deprecated.append(new)
-        elif (new.display, new.parent_code) != (old.display, old.parent_code):
-            result.changed.append(new)
+            result.added.append(Change(code, None, new))
+        elif new.status == ConceptStatus.DEPRECATED and old.status != ConceptStatus.DEPRECATED:
+            result.deprecated.append(Change(code, old, new))
+        elif _comparable(new) != _comparable(old):
+            result.changed.append(Change(code, old, new))
     for code in sorted(set(before) - set(after)):
-        result.deprecated.append(
-            ConceptState(code=code, display=before[code].display, status="deprecated")
-        )
+        gone = replace(before[code], status=ConceptStatus.DEPRECATED, replaced_by=())
+        result.deprecated.append(Change(code, before[code], gone))
     return result

@@ -1,0 +1,7 @@
+"""French search over concepts (in progress)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["recherche"])
