@@ -6,7 +6,9 @@ from fastapi import FastAPI
 
 from cosar_common.app import create_service_app
 from thesaurus.codesystems.endpoints import router as codesystems_router
+from thesaurus.codesystems.exchange import router as exchange_router
 from thesaurus.fhir.endpoints import router as fhir_router
+from thesaurus.legacy.endpoints import router as legacy_router
 from thesaurus.search.endpoints import router as search_router
 from thesaurus.settings import ThesaurusSettings
 
@@ -19,5 +21,5 @@ def create_app(settings: ThesaurusSettings | None = None) -> FastAPI:
             "Registre des systèmes de codes partagés de la région (NAF, PCS-ESE, CIM-10, "
             "expositions, actions de prévention…) et des thésaurus locaux des services."
         ),
-        routers=[codesystems_router, search_router, fhir_router],
+        routers=[codesystems_router, exchange_router, search_router, fhir_router, legacy_router],
     )

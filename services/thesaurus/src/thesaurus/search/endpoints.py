@@ -1,7 +1,69 @@
-"""French search over concepts (in progress)."""
+"""HTTP API of the French search over the shared (and the tenant's own) code systems."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from cosar_common.auth import PrincipalDep
+from cosar_common.db.dependencies import SessionDep
+from thesaurus.search import query, schemas, service
 
 router = APIRouter(tags=["recherche"])
+
+
+@router.get(
+    "/search",
+    summary="Rechercher un concept en français (code, libellé, mots, fautes de frappe)",
+)
+async def search(
+    _: PrincipalDep,
+    session: SessionDep,
+    q: Annotated[
+        str,
+        Query(
+            max_length=query.MAX_QUERY_LENGTH,
+            description="Texte recherché : code sous toute écriture courante (62.01Z, 6201Z, "
+            "62.01) ou mots du libellé, sans souci des accents ni des majuscules",
+            examples=["boulangerie"],
+        ),
+    ],
+    system: Annotated[
+        str | None,
+        Query(
+            max_length=500,
+            description="Nom (naf-rev2) ou URL canonique du système ; par défaut tous",
+        ),
+    ] = None,
+    version: Annotated[
+        str | None,
+        Query(
+            max_length=50,
+            description="Version du système (avec « system » seulement) ; par défaut la "
+            "dernière publiée",
+        ),
+    ] = None,
+    level: Annotated[
+        int | None, Query(ge=1, le=20, description="Niveau hiérarchique des concepts")
+    ] = None,
+    active: Annotated[
+        bool | None,
+        Query(description="true : concepts actifs seulement ; false : dépréciés seulement"),
+    ] = None,
+    # No ``le=`` here: the service refuses with a message that states the maximum.
+    limit: Annotated[
+        int, Query(ge=1, description=f"Taille de page (au plus {service.MAX_PAGE_SIZE})")
+    ] = 20,
+    offset: Annotated[int, Query(ge=0, description="Rang du premier résultat")] = 0,
+) -> schemas.SearchPage:
+    return await service.search(
+        session,
+        q=q,
+        system=system,
+        version=version,
+        level=level,
+        active=active,
+        limit=limit,
+        offset=offset,
+    )

@@ -1,0 +1,342 @@
+"""Thesaurus benchmark: search, $lookup and filtered $expand over all the loaded content plus
+a synthetic 200,000-concept system; and the same searches as a naive ILIKE '%q%' query.
+
+Latencies are measured from an HTTP client on the same machine against `thesaurus serve`
+running in its own process (so they include HTTP and JSON, a little more than server time);
+the SQL comparison times both queries inside PostgreSQL's session, as the application role.
+Prints figures only: nothing passes or fails.
+
+    uv run python bench/thesaurus.py [--concepts 200000] [--requests 300]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import functools
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Awaitable, Callable
+
+import httpx
+from sqlalchemy import text
+
+from cosar_common.db import TenantContext, make_engine, make_session_factory, transaction
+from cosar_common.db.migrations import upgrade
+from cosar_common.events.outbox import OutboxWriter
+from cosar_deploy import infra
+from cosar_deploy.endpoints import Endpoints
+from thesaurus.codesystems import repository, service
+from thesaurus.domain.model import CodeSystemData, ConceptData
+from thesaurus.reference_loader import LOADER_CONTEXT, load_reference
+from thesaurus.search import service as search_service
+
+SYNTHETIC = "synthetique-200k"
+WORDS = (
+    "exposition",
+    "bruit",
+    "chimique",
+    "poussière",
+    "solvant",
+    "chaleur",
+    "froid",
+    "vibration",
+    "manutention",
+    "posture",
+    "écran",
+    "travail",
+    "nuit",
+    "équipe",
+    "chantier",
+    "atelier",
+    "bureau",
+    "entrepôt",
+    "cuisine",
+    "soins",
+    "patient",
+    "charge",
+    "hauteur",
+    "chute",
+    "machine",
+    "outil",
+    "coupure",
+    "brûlure",
+    "électrique",
+    "rayonnement",
+    "amiante",
+    "silice",
+    "plomb",
+    "stress",
+    "agression",
+    "isolement",
+    "horaires",
+    "conduite",
+    "livraison",
+    "nettoyage",
+    "maintenance",
+    "soudure",
+)
+SEARCHES = [
+    "boulangerie",
+    "boulengerie",
+    "programmation informatique",
+    "lombalgie",
+    "bruit",
+    "infirmier",
+    "62.01Z",
+    "6201Z",
+    "M54",
+    "tuberculose",
+    "plomb",
+    "travail de nuit",
+]
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+async def ensure_synthetic(factory, count: int) -> None:  # type: ignore[no-untyped-def]
+    async with transaction(factory, LOADER_CONTEXT) as session:
+        if await repository.get_system(session, name=SYNTHETIC) is not None:
+            return
+    rng = random.Random(42)
+    concepts: list[ConceptData] = []
+    roots = [f"S{i:02d}" for i in range(20)]
+    concepts += [
+        ConceptData(code=r, display=f"Domaine {r} {rng.choice(WORDS)}", level=1) for r in roots
+    ]
+    mids = [f"{r}.{j:03d}" for r in roots for j in range(100)]
+    concepts += [
+        ConceptData(
+            code=m, display=" ".join(rng.sample(WORDS, 3)).capitalize(), parents=(m[:3],), level=2
+        )
+        for m in mids
+    ]
+    for i in range(count - len(concepts)):
+        parent = mids[i % len(mids)]
+        concepts.append(
+            ConceptData(
+                code=f"{parent}.{i:06d}",
+                display=" ".join(rng.sample(WORDS, 4)).capitalize() + f" n° {i}",
+                parents=(parent,),
+                level=3,
+            )
+        )
+    data = CodeSystemData(
+        name=SYNTHETIC,
+        url=f"https://cosar.example/bench/{SYNTHETIC}",
+        title="Système synthétique du banc d'essai",
+        version="1",
+        concepts=concepts,
+    )
+    started = time.perf_counter()
+    async with transaction(factory, LOADER_CONTEXT) as session:
+        await service.import_code_system(
+            session,
+            data=data,
+            created_by="bench",
+            tenant_id=None,
+            outbox=OutboxWriter(producer="bench"),
+        )
+    print(
+        f"synthetic system: {len(concepts)} concepts loaded in "
+        f"{time.perf_counter() - started:.1f} s"
+    )
+
+
+async def timed(call: Callable[[], Awaitable[httpx.Response]]) -> float:
+    started = time.perf_counter()
+    response = await call()
+    elapsed = (time.perf_counter() - started) * 1000
+    if response.status_code != 200:
+        raise RuntimeError(f"{response.status_code}: {response.text[:200]}")
+    return elapsed
+
+
+async def load_test(
+    base: str,
+    token: str,
+    make: Callable[[httpx.AsyncClient, int], Awaitable[httpx.Response]],
+    *,
+    clients: int,
+    requests: int,
+) -> list[float]:
+    latencies: list[float] = []
+    async with httpx.AsyncClient(
+        base_url=base,
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=30,
+        limits=httpx.Limits(max_connections=clients),
+    ) as http:
+        for i in range(5):  # warm-up
+            await make(http, i)
+
+        async def worker(offset: int) -> None:
+            for i in range(offset, requests, clients):
+                latencies.append(await timed(functools.partial(make, http, i)))
+
+        await asyncio.gather(*(worker(k) for k in range(clients)))
+    return latencies
+
+
+def report(label: str, values: list[float]) -> None:
+    print(
+        f"{label:<46} p50 {statistics.median(values):7.1f} ms   "
+        f"p95 {percentile(values, 0.95):7.1f} ms   (n={len(values)})"
+    )
+
+
+async def sql_comparison(factory, repeats: int) -> None:  # type: ignore[no-untyped-def]
+    """The real search versus a naive ILIKE scan, inside PostgreSQL, same role, same data."""
+    naive = text(
+        "SELECT c.code, c.display FROM concept c JOIN code_system_version v ON v.id = c.version_id"
+        " WHERE v.status = 'published' AND (c.display ILIKE :p OR c.code ILIKE :p)"
+        " ORDER BY c.code LIMIT 20"
+    )
+    ours: list[float] = []
+    theirs: list[float] = []
+    for _ in range(repeats):
+        for q in SEARCHES:
+            async with transaction(factory, TenantContext.system()) as session:
+                started = time.perf_counter()
+                await search_service.search(
+                    session,
+                    q=q,
+                    system=None,
+                    version=None,
+                    level=None,
+                    active=None,
+                    limit=20,
+                    offset=0,
+                )
+                ours.append((time.perf_counter() - started) * 1000)
+                started = time.perf_counter()
+                await session.execute(naive, {"p": f"%{q}%"})
+                theirs.append((time.perf_counter() - started) * 1000)
+    report("search, in-process (all systems)", ours)
+    report("naive ILIKE '%q%' (all systems)", theirs)
+    print(
+        f"{'ratio naive / search (p50)':<46} "
+        f"{statistics.median(theirs) / statistics.median(ours):7.1f} x"
+    )
+
+
+async def main(concepts: int, requests: int) -> None:
+    started_infra = infra.ensure_up()
+    ep = Endpoints.local()
+    server: subprocess.Popen[bytes] | None = None
+    try:
+        await asyncio.to_thread(
+            upgrade,
+            migrations_dir=__import__("thesaurus.entrypoints.cli", fromlist=["x"]).MIGRATIONS,
+            owner_url=ep.dsn("thesaurus_owner", "thesaurus_owner", "thesaurus"),
+            runtime_url=ep.dsn("thesaurus_app", "thesaurus_app", "thesaurus"),
+        )
+        engine = make_engine(ep.dsn("thesaurus_app", "thesaurus_app", "thesaurus"))
+        factory = make_session_factory(engine)
+        await load_reference(factory)
+        await ensure_synthetic(factory, concepts)
+        async with factory() as session:
+            total = await session.scalar(text("SELECT count(*) FROM concept"))
+        print(f"concepts in the registry: {total}")
+
+        port = 18_001
+        env = {**os.environ, "THESAURUS_LOG_LEVEL": "WARNING"}
+        server = subprocess.Popen(  # noqa: ASYNC220 (started once, before any measure)
+            [
+                os.path.join(os.path.dirname(sys.executable), "thesaurus"),
+                "serve",
+                "--port",
+                str(port),
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        base = f"http://127.0.0.1:{port}"
+        async with httpx.AsyncClient(timeout=5) as http:
+            for _ in range(200):
+                try:
+                    if (await http.get(f"{base}/health/ready")).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                await asyncio.sleep(0.2)
+            token = (
+                await http.post(
+                    f"{ep.keycloak_url}/realms/cosar/protocol/openid-connect/token",
+                    data={
+                        "grant_type": "password",
+                        "client_id": "platform-cli",
+                        "username": "sst-preventer@sst-13-marseille",
+                        "password": "demo",
+                    },
+                )
+            ).json()["access_token"]
+
+        def search(http: httpx.AsyncClient, i: int) -> Awaitable[httpx.Response]:
+            return http.get("/search", params={"q": SEARCHES[i % len(SEARCHES)], "limit": 20})
+
+        lookups = [
+            ("naf-rev2", "10.71C"),
+            ("naf-rev2", "62.01Z"),
+            ("cim-10", "M54.5"),
+            ("cim-10", "J45.0"),
+            ("c2p-seuils", "3a"),
+        ]
+
+        def lookup(http: httpx.AsyncClient, i: int) -> Awaitable[httpx.Response]:
+            system, code = lookups[i % len(lookups)]
+            return http.get(
+                "/fhir/CodeSystem/$lookup",
+                params={"system": f"https://cosar.example/fhir/CodeSystem/{system}", "code": code},
+            )
+
+        def expand(http: httpx.AsyncClient, i: int) -> Awaitable[httpx.Response]:
+            target = [
+                "https://cosar.example/fhir/CodeSystem/cim-10",
+                f"https://cosar.example/bench/{SYNTHETIC}",
+            ][i % 2]
+            return http.get(
+                "/fhir/ValueSet/$expand",
+                params={"url": f"{target}?fhir_vs", "filter": WORDS[i % len(WORDS)], "count": 50},
+            )
+
+        for clients in (1, 20):
+            report(
+                f"search, HTTP, {clients} client(s)",
+                await load_test(base, token, search, clients=clients, requests=requests),
+            )
+        report(
+            "$lookup, HTTP, 1 client",
+            await load_test(base, token, lookup, clients=1, requests=requests),
+        )
+        report(
+            "filtered $expand, HTTP, 1 client",
+            await load_test(base, token, expand, clients=1, requests=requests // 2),
+        )
+        await sql_comparison(factory, repeats=3)
+        await engine.dispose()
+        print(
+            "targets: $lookup p50 < 2 ms; search p95 < 20 ms at 20 clients; "
+            "filtered $expand p95 < 30 ms"
+        )
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=20)
+        infra.stop([name for name, ours in started_infra.items() if ours])
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--concepts", type=int, default=200_000)
+    parser.add_argument("--requests", type=int, default=300)
+    args = parser.parse_args()
+    asyncio.run(main(args.concepts, args.requests))

@@ -1,0 +1,137 @@
+"""Import and export of shared code systems over HTTP: CSV, FHIR JSON, SKOS Turtle.
+
+The formats themselves are pure functions (``thesaurus.interchange``); this module reads and
+writes versions through the same use cases as the editing API. Parsing large files is CPU work:
+it runs in a worker thread so the event loop keeps serving other requests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from enum import StrEnum
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Depends, Query, Response, status
+
+from cosar_common.auth import Principal, PrincipalDep, Role, allow
+from cosar_common.db.dependencies import OutboxDep, SessionDep
+from cosar_common.errors import RuleViolation
+from thesaurus.codesystems import schemas, service
+from thesaurus.codesystems.endpoints import SystemName
+from thesaurus.domain.model import CodeSystemData
+from thesaurus.interchange import (
+    ImportRejected,
+    parse_csv,
+    parse_fhir,
+    parse_skos,
+    to_csv,
+    to_fhir,
+    to_skos,
+)
+
+router = APIRouter(prefix="/code-systems", tags=["import et export"])
+
+EditorPrincipal = Annotated[Principal, Depends(allow(Role.THESAURUS_EDITOR))]
+
+
+class Format(StrEnum):
+    CSV = "csv"
+    FHIR = "fhir"
+    SKOS = "skos"
+
+
+MEDIA_TYPES = {
+    Format.CSV: "text/csv; charset=utf-8",
+    Format.FHIR: "application/fhir+json",
+    Format.SKOS: "text/turtle; charset=utf-8",
+}
+
+
+@router.get("/{name}/versions/{version}/export", summary="Exporter une version")
+async def export_version(
+    name: SystemName,
+    version: str,
+    _: PrincipalDep,
+    session: SessionDep,
+    format: Annotated[Format, Query(description="csv, fhir ou skos")] = Format.FHIR,
+) -> Response:
+    system = await service.require_system(session, name)
+    found = await service.require_version(session, system, version)
+    data = CodeSystemData(
+        name=system.name,
+        url=system.url,
+        title=system.title,
+        version=found.version,
+        description=system.description,
+        publisher=system.publisher,
+        source=system.source,
+        licence=system.licence,
+        concepts=await service.version_concepts(session, found),
+    )
+    if format is Format.CSV:
+        body: bytes = await asyncio.to_thread(to_csv, data)
+    elif format is Format.FHIR:
+        resource = await asyncio.to_thread(to_fhir, data)
+        body = json.dumps(resource, ensure_ascii=False).encode()
+    else:
+        body = (await asyncio.to_thread(to_skos, data)).encode()
+    extension = {Format.CSV: "csv", Format.FHIR: "json", Format.SKOS: "ttl"}[format]
+    return Response(
+        body,
+        media_type=MEDIA_TYPES[format],
+        headers={"Content-Disposition": f'attachment; filename="{name}-{version}.{extension}"'},
+    )
+
+
+def _parse(
+    format: Format, content: bytes, *, name: str, url: str | None, title: str | None, version: str
+) -> CodeSystemData:
+    if format is Format.CSV:
+        if not url or not title:
+            raise RuleViolation(
+                "Un import CSV demande l'URL canonique et le titre (paramètres url, title).",
+                code="missing_metadata",
+            )
+        return parse_csv(content, name=name, url=url, title=title, version=version)
+    data = parse_fhir(content) if format is Format.FHIR else parse_skos(content, name=name)
+    data.name = name
+    data.version = version
+    data.url = url or data.url
+    data.title = title or data.title
+    return data
+
+
+@router.post(
+    "/{name}/versions/{version}/import",
+    status_code=status.HTTP_201_CREATED,
+    summary="Importer une version (publiée d'un bloc, ou refusée en entier)",
+)
+async def import_version(
+    name: SystemName,
+    version: str,
+    principal: EditorPrincipal,
+    session: SessionDep,
+    outbox: OutboxDep,
+    content: Annotated[bytes, Body(media_type="application/octet-stream")],
+    format: Annotated[Format, Query(description="csv, fhir ou skos")],
+    url: str | None = None,
+    title: str | None = None,
+) -> schemas.Version:
+    try:
+        data = await asyncio.to_thread(
+            _parse, format, content, name=name, url=url, title=title, version=version
+        )
+    except ImportRejected as exc:
+        raise RuleViolation(
+            "Fichier refusé : rien n'a été importé.",
+            code="import_rejected",
+            errors=[{"field": p.where, "message": p.message} for p in exc.problems],
+        ) from exc
+    return await service.import_code_system(
+        session,
+        data=data,
+        created_by=principal.username or principal.subject,
+        tenant_id=None,
+        outbox=outbox,
+    )
