@@ -8,7 +8,8 @@ from thesaurus.interchange import ImportRejected, parse_csv, to_csv
 
 pytestmark = pytest.mark.unit
 
-NAF = Path("/work/shared/data/reference/naf2008.csv")
+# The copy shipped with the service (the same file as shared/data/reference).
+NAF = Path(__file__).resolve().parents[1] / "reference-data" / "naf2008.csv"
 META = {"name": "dangers-local", "url": "https://cosar.example/cs/dangers", "title": "Dangers"}
 
 

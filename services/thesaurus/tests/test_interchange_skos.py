@@ -12,7 +12,8 @@ from thesaurus.interchange.skos_format import concept_iri
 
 pytestmark = pytest.mark.unit
 
-NAF = Path("/work/shared/data/reference/naf2008.csv")
+# The copy shipped with the service (the same file as shared/data/reference).
+NAF = Path(__file__).resolve().parents[1] / "reference-data" / "naf2008.csv"
 URL = "https://cosar.example/cs/dangers"
 PREFIXES = (
     "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"

@@ -123,11 +123,7 @@ async def import_version(
             _parse, format, content, name=name, url=url, title=title, version=version
         )
     except ImportRejected as exc:
-        raise RuleViolation(
-            "Fichier refusé : rien n'a été importé.",
-            code="import_rejected",
-            errors=[{"field": p.where, "message": p.message} for p in exc.problems],
-        ) from exc
+        raise service.import_rejected(exc) from exc
     return await service.import_code_system(
         session,
         data=data,

@@ -32,6 +32,7 @@ from thesaurus.domain.model import (
     Property,
     validate,
 )
+from thesaurus.interchange.errors import ImportRejected
 
 
 def version_schema(system: CodeSystem, version: CodeSystemVersion) -> schemas.Version:
@@ -64,6 +65,15 @@ def concept_schema(concept: ConceptData) -> schemas.Concept:
             )
             for p in concept.properties
         ],
+    )
+
+
+def import_rejected(exc: ImportRejected) -> RuleViolation:
+    """The 422 of a refused file: every problem with where it is (line, path or IRI)."""
+    return RuleViolation(
+        "Fichier refusé : rien n'a été importé.",
+        code="import_rejected",
+        errors=[{"field": p.where, "message": p.message} for p in exc.problems],
     )
 
 

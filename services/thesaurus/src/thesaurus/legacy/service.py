@@ -60,11 +60,7 @@ async def import_csv(
             version=version,
         )
     except ImportRejected as exc:
-        raise RuleViolation(
-            "Fichier refusé : rien n'a été importé.",
-            code="import_rejected",
-            errors=[{"field": p.where, "message": p.message} for p in exc.problems],
-        ) from exc
+        raise cs_service.import_rejected(exc) from exc
     return await cs_service.import_code_system(
         session,
         data=data,
