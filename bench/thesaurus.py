@@ -11,6 +11,13 @@ Prints figures only: nothing passes or fails.
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+# This file is named like the service's package: keep its folder off the import path, or
+# ``import thesaurus`` would import this script instead of the service.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+
 import argparse
 import asyncio
 import functools
@@ -18,7 +25,6 @@ import os
 import random
 import statistics
 import subprocess
-import sys
 import time
 from collections.abc import Awaitable, Callable
 
