@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cosar_common.errors import NotFound, RuleViolation
@@ -20,6 +22,10 @@ _MATCH = {
     3: schemas.MatchKind.PREFIX,
     4: schemas.MatchKind.FUZZY,
 }
+
+
+# Below this many exact, label or word matches, close spellings are searched too.
+FUZZY_FALLBACK_BELOW = 20
 
 
 async def _versions(
@@ -81,15 +87,28 @@ async def search(
         )
     versions = await _versions(session, system, version)
     by_id = {v.id: v for v in versions}
+    # Typo tolerance is a fallback: when codes, labels and words already find enough, the
+    # trigram pass over every label (most of the cost of a common word) adds only noise.
+    exact_terms = dataclasses.replace(terms, fuzzy=False)
     total, hits = await repository.search(
         session,
         versions=list(by_id),
-        terms=terms,
+        terms=exact_terms if terms.fuzzy else terms,
         level=level,
         active=active,
         limit=limit,
         offset=offset,
     )
+    if terms.fuzzy and total < FUZZY_FALLBACK_BELOW:
+        total, hits = await repository.search(
+            session,
+            versions=list(by_id),
+            terms=terms,
+            level=level,
+            active=active,
+            limit=limit,
+            offset=offset,
+        )
     return schemas.SearchPage(
         total=total,
         limit=limit,
