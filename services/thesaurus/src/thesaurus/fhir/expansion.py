@@ -135,12 +135,10 @@ def build_where(
             )
             binds[key], binds[f"{key}p"] = value, f.property
     if text_filter:
-        # A simple accent-insensitive "contains" on the label (trigram index), or a code
-        # prefix in any writing (62.01, 6201); the full French search is the search module's.
-        where.append(
-            "(thesaurus_fold(c.display) LIKE '%' || thesaurus_fold(:text) || '%' ESCAPE '\\' "
-            "OR c.norm_code LIKE :code_prefix || '%' ESCAPE '\\')"
-        )
+        # An accent-insensitive "contains" on the label or a synonym, or a code prefix in any
+        # writing (62.01, 6201), through the search table's trigram index (migration 0004);
+        # the full French search is the search module's.
+        where.append("c.id IN (SELECT thesaurus_text_filter(:v, :text, :code_prefix))")
         binds["text"] = _like_escape(text_filter)
         binds["code_prefix"] = _like_escape(normalise_code(text_filter))
     if active_only:
