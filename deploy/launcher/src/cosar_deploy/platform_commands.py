@@ -195,8 +195,23 @@ LINT_STEPS = (
 )
 
 
+# The test suite gets infrastructure of its own (state folder and ports), so that its data
+# never shows up in the demo platform and both can run side by side. Any variable already set
+# wins (CI or a developer may point the tests elsewhere).
+TEST_ENVIRONMENT = {
+    "COSAR_STATE_DIR": str(Path.home() / ".local" / "state" / "cosar-platform-test"),
+    "COSAR_POSTGRES_PORT": "25432",
+    "COSAR_KAFKA_PORT": "29092",
+    "COSAR_KAFKA_CONTROLLER_PORT": "29093",
+    "COSAR_KEYCLOAK_PORT": "28080",
+    "COSAR_KEYCLOAK_MANAGEMENT_PORT": "29000",
+}
+
+
 def run_tests(pytest_args: list[str], *, lint: bool = True) -> None:
     """Run the whole suite on the real infrastructure; stop only what was started here."""
+    for name, value in TEST_ENVIRONMENT.items():
+        os.environ.setdefault(name, value)
     if lint:
         for what, args in LINT_STEPS:
             typer.echo(f"== {what}")
