@@ -134,6 +134,34 @@ async def version_concepts(session: AsyncSession, version: CodeSystemVersion) ->
     ]
 
 
+async def _add_system(
+    session: AsyncSession,
+    *,
+    name: str,
+    metadata: schemas.VersionCreate | CodeSystemData,
+    tenant_id: str | None,
+) -> CodeSystem:
+    """A new code system (shared when ``tenant_id`` is None) with the given metadata."""
+    if not metadata.url or not metadata.title:
+        raise RuleViolation(
+            "Un nouveau système de codes demande une URL canonique et un titre.",
+            code="missing_metadata",
+        )
+    system = CodeSystem(
+        name=name,
+        url=metadata.url,
+        title=metadata.title,
+        description=metadata.description,
+        publisher=metadata.publisher,
+        source=metadata.source,
+        licence=metadata.licence,
+        tenant_id=tenant_id,
+    )
+    session.add(system)
+    await session.flush()
+    return system
+
+
 async def create_draft(
     session: AsyncSession,
     *,
@@ -144,23 +172,7 @@ async def create_draft(
 ) -> schemas.Version:
     system = await repository.get_system(session, name=name)
     if system is None:
-        if not data.url or not data.title:
-            raise RuleViolation(
-                "Un nouveau système de codes demande une URL canonique et un titre.",
-                code="missing_metadata",
-            )
-        system = CodeSystem(
-            name=name,
-            url=data.url,
-            title=data.title,
-            description=data.description,
-            publisher=data.publisher,
-            source=data.source,
-            licence=data.licence,
-            tenant_id=tenant_id,
-        )
-        session.add(system)
-        await session.flush()
+        system = await _add_system(session, name=name, metadata=data, tenant_id=tenant_id)
     else:
         _can_edit(system, tenant_id)
         if data.url and system.url != data.url:
@@ -432,18 +444,7 @@ async def import_code_system(
         raise _problems_error(problems)
     system = await repository.get_system(session, name=data.name)
     if system is None:
-        system = CodeSystem(
-            name=data.name,
-            url=data.url,
-            title=data.title,
-            description=data.description,
-            publisher=data.publisher,
-            source=data.source,
-            licence=data.licence,
-            tenant_id=tenant_id,
-        )
-        session.add(system)
-        await session.flush()
+        system = await _add_system(session, name=data.name, metadata=data, tenant_id=tenant_id)
     else:
         _can_edit(system, tenant_id)
     if await repository.get_version(session, system=system, version=data.version) is not None:
