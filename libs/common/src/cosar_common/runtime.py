@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, field
-from typing import Annotated
+from typing import Annotated, Any
 
 import httpx
 from aiokafka import AIOKafkaProducer
@@ -40,6 +40,8 @@ class Runtime:
     kafka_error: str | None = None
     # (topic, partition) → messages not consumed yet, refreshed by the app's lag tracker.
     consumer_lag: dict[tuple[str, int], int] = field(default_factory=dict)
+    # What a service adds in its startup hooks (e.g. a client of another service's API).
+    extensions: dict[str, Any] = field(default_factory=dict)
 
 
 RuntimeDep = Annotated[Runtime, Context("runtime")]

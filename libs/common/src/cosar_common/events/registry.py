@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from cosar_common.events.assessment import ActionStatusChanged, DuerpPublished, FichePublished
 from cosar_common.events.envelope import EventPayload, RawEnvelope
 from cosar_common.events.thesaurus import VersionPublished
 
@@ -13,7 +14,7 @@ def register(payload_cls: type[EventPayload]) -> type[EventPayload]:
     return payload_cls
 
 
-for _cls in (VersionPublished,):
+for _cls in (VersionPublished, DuerpPublished, FichePublished, ActionStatusChanged):
     register(_cls)
 
 

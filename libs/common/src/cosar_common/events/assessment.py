@@ -1,0 +1,137 @@
+"""Events of the assessment family (topic ``assessment.events``).
+
+These payloads cross the tenant's privacy boundary (the indicators service reads them), so
+they carry **aggregates only**: a pseudonymous company id (keyed hash with a per-tenant secret),
+the sector, a size band, counts and codes of the regional thesaurus. No name, SIRET, address,
+free text or person ever goes in; ``extra="forbid"`` keeps anything else out at the contract.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from cosar_common.events.envelope import EventPayload
+from cosar_common.events.topics import ASSESSMENT_EVENTS
+
+# A pseudonym is a hex HMAC-SHA256: nothing else fits the pattern (no name, no SIRET).
+Pseudonym = str
+PSEUDONYM_PATTERN = r"^[0-9a-f]{64}$"
+# Codes of the regional thesaurus (NAF, dangers, pénibilité, PCS, prevention actions).
+CODE_PATTERN = r"^[A-Za-z0-9._-]{1,40}$"
+
+SizeBand = Literal["0", "1-9", "10-49", "50-249", "250+"]
+PriorityLevel = Literal["low", "moderate", "important", "major"]
+ActionState = Literal["planned", "in_progress", "done", "abandoned"]
+
+
+class _Aggregate(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def size_band(headcount: int) -> SizeBand:
+    """INSEE-style headcount band; the exact headcount of a small company is not published."""
+    if headcount <= 0:
+        return "0"
+    if headcount < 10:
+        return "1-9"
+    if headcount < 50:
+        return "10-49"
+    if headcount < 250:
+        return "50-249"
+    return "250+"
+
+
+class HazardAggregate(_Aggregate):
+    """One hazard (or exposure) code of a company's DUERP, over all its work units."""
+
+    code: str = Field(pattern=CODE_PATTERN)
+    family: str | None = Field(default=None, pattern=CODE_PATTERN)
+    exposed_headcount: int = Field(ge=0)
+    work_units: int = Field(ge=1, description="work units where the hazard is assessed")
+    priority: PriorityLevel = Field(description="highest residual priority of its risk lines")
+    pcs_codes: list[str] = Field(default_factory=list, description="PCS-ESE jobs exposed")
+
+
+class PenibiliteAggregate(_Aggregate):
+    factor: str = Field(pattern=CODE_PATTERN)
+    above_threshold: int = Field(ge=0, description="employees exposed above the C2P threshold")
+
+
+class ActionCounts(_Aggregate):
+    planned: int = Field(default=0, ge=0)
+    in_progress: int = Field(default=0, ge=0)
+    done: int = Field(default=0, ge=0)
+    abandoned: int = Field(default=0, ge=0)
+    due: int = Field(default=0, ge=0, description="actions whose deadline has passed")
+    done_on_time: int = Field(default=0, ge=0, description="due actions done by their deadline")
+
+
+class DuerpPublished(EventPayload):
+    """A company published a version of its DUERP: its anonymised aggregates."""
+
+    event_type: ClassVar[str] = "assessment.duerp-published"
+    schema_version: ClassVar[int] = 1
+    topic: ClassVar[str] = ASSESSMENT_EVENTS
+
+    company: Pseudonym = Field(pattern=PSEUDONYM_PATTERN)
+    version: int = Field(ge=1)
+    published_on: dt.date
+    year: int = Field(ge=2000, le=2200)
+    naf_code: str = Field(pattern=CODE_PATTERN)
+    size_band: SizeBand
+    headcount: int = Field(ge=0, description="denominator of prevalences")
+    work_units: int = Field(ge=0)
+    work_units_major_or_important: int = Field(ge=0)
+    hazards: list[HazardAggregate] = Field(default_factory=list)
+    penibilite: list[PenibiliteAggregate] = Field(default_factory=list)
+    actions: ActionCounts = Field(default_factory=ActionCounts)
+
+
+class ExposureAggregate(_Aggregate):
+    code: str = Field(pattern=CODE_PATTERN)
+    exposed_headcount: int = Field(ge=0)
+
+
+class RecommendedActionAggregate(_Aggregate):
+    code: str = Field(pattern=CODE_PATTERN)
+    count: int = Field(ge=1)
+
+
+class FichePublished(EventPayload):
+    """An SPSTI published a version of a company's fiche d'entreprise: aggregates only."""
+
+    event_type: ClassVar[str] = "assessment.fiche-published"
+    schema_version: ClassVar[int] = 1
+    topic: ClassVar[str] = ASSESSMENT_EVENTS
+
+    company: Pseudonym = Field(pattern=PSEUDONYM_PATTERN)
+    version: int = Field(ge=1)
+    published_on: dt.date
+    year: int = Field(ge=2000, le=2200)
+    naf_code: str = Field(pattern=CODE_PATTERN)
+    size_band: SizeBand
+    headcount: int = Field(ge=0)
+    exposures: list[ExposureAggregate] = Field(default_factory=list)
+    recommended_actions: list[RecommendedActionAggregate] = Field(default_factory=list)
+
+
+class ActionStatusChanged(EventPayload):
+    """An action of a company's plan changed status (for the annual report's part IV 4.3)."""
+
+    event_type: ClassVar[str] = "assessment.action-status-changed"
+    schema_version: ClassVar[int] = 1
+    topic: ClassVar[str] = ASSESSMENT_EVENTS
+
+    company: Pseudonym = Field(pattern=PSEUDONYM_PATTERN)
+    action: Pseudonym = Field(pattern=PSEUDONYM_PATTERN)
+    measure_kind: Literal["intrinsic", "collective", "individual", "instructions"]
+    hazard_code: str | None = Field(default=None, pattern=CODE_PATTERN)
+    priority: PriorityLevel | None = None
+    previous_status: ActionState | None = None
+    status: ActionState
+    deadline: dt.date | None = None
+    done_on: dt.date | None = None
+    changed_on: dt.date
