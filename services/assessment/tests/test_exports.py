@@ -1,0 +1,315 @@
+"""The exports of a published version, read back: PDF text, XLSX and ODS cells, same bytes twice."""
+
+import hashlib
+import time
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from io import BytesIO
+from zipfile import ZIP_STORED, ZipFile
+
+import pytest
+from odfdo import Document
+from openpyxl import load_workbook
+from pydantic import ValidationError
+from pypdf import PdfReader
+
+from assessment.domain.snapshot import DuerpSnapshot
+from assessment.exports import (
+    ExportInput,
+    VersionHistoryEntry,
+    render_ods,
+    render_pdf,
+    render_xlsx,
+)
+from assessment.exports.model import NNBSP, fr_money, fr_number, fr_percent
+
+from .sample_snapshot import (
+    PREVIOUS_HASH,
+    PUBLISHED_AT,
+    sample_company,
+    sample_penibilite_annex,
+    sample_snapshot,
+    sample_work_units,
+)
+
+pytestmark = pytest.mark.unit
+
+HASH = hashlib.sha256(b"boulangerie-du-vieux-port:v3").hexdigest()
+SHEETS = ["Unités de travail", "Risques", "Plan d'action", "Pénibilité", "Historique", "Méthode"]
+# (unit, hazard, P, G, raw, residual, priority, deadline in months), in the expected order.
+EXPECTED_RISKS = [
+    ("Fournil", "PSY.NUIT", 4, 3, 12, 12, "Majeure", 2),
+    ("Fournil", "PHY.MANUT", 4, 4, 16, 8, "Importante", 3),
+    ("Vente", "PSY.VIOLENCE_EXT", 2, 3, 6, 6, "Modérée", 6),  # the seed's example
+    ("Fournil", "CHI.POUSS", 4, 3, 12, 4.2, "Modérée", 6),
+    ("Fournil", "PHY.BRUIT", 3, 2, 6, 3, "Faible", None),
+    ("Ensemble du personnel", "PHY.INCENDIE", 2, 4, 8, 2.8, "Faible", None),
+    ("Vente", "MEC.OUTILS", 3, 2, 6, 1.2, "Faible", None),
+]
+MARKUP = r'#set text(red) *gras* _penché_ $x^2$ <lbl> @ref \ antislash // non "guillemets" `code`'
+
+
+def export_input(snapshot: DuerpSnapshot | None = None) -> ExportInput:
+    snap = snapshot or sample_snapshot()
+    by = snap.published_by
+    return ExportInput(
+        snapshot=snap,
+        hash=HASH,
+        history=[
+            VersionHistoryEntry(
+                number=1,
+                published_at=datetime(2024, 11, 20, 8, tzinfo=UTC),
+                published_by=by,
+                hash=hashlib.sha256(b"boulangerie-du-vieux-port:v1").hexdigest(),
+            ),
+            VersionHistoryEntry(
+                number=2,
+                published_at=datetime(2025, 11, 18, 8, tzinfo=UTC),
+                published_by=by,
+                hash=PREVIOUS_HASH,
+            ),
+            VersionHistoryEntry(
+                number=3, published_at=snap.published_at, published_by=by, hash=HASH
+            ),
+        ],
+        tenant_name="Santé Travail Provence",
+    )
+
+
+def pdf_pages(pdf: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(BytesIO(pdf)).pages]
+
+
+def squeeze(text: str) -> str:
+    """Without any whitespace, so that a line wrapped inside a table cell still matches."""
+    return "".join(text.split())
+
+
+@pytest.fixture(scope="module")
+def pdf_text() -> str:
+    started = time.perf_counter()
+    pdf = render_pdf(export_input())
+    print(f"PDF rendered in {time.perf_counter() - started:.3f} s ({len(pdf)} bytes)")
+    return "\n".join(pdf_pages(pdf))
+
+
+# --- PDF ------------------------------------------------------------------------------------
+
+
+def test_pdf_cover_identifies_company_version_and_publication(pdf_text: str) -> None:
+    for expected in (
+        "Boulangerie du Vieux-Port",
+        "81234560100015",
+        "10.71C",
+        "Version n° 3",
+        "Date de publication 25/11/2026",
+        "Claire Martin (IPRP)",
+        "Santé Travail Provence",
+        HASH,
+    ):
+        assert expected in pdf_text
+
+
+def test_pdf_shows_the_seed_example_as_6_moderate_within_6_months(pdf_text: str) -> None:
+    row = pdf_text[pdf_text.index("(PSY.VIOLENCE_EXT)") : pdf_text.index("(CHI.POUSS)")]
+    assert "2 3" in row  # P, G
+    assert "6 6 Modérée 6 mois" in row  # raw, residual (no weighting), priority, deadline
+
+
+def test_pdf_lists_risks_by_priority_then_residual_score(pdf_text: str) -> None:
+    positions = [pdf_text.index(f"({hazard})") for _, hazard, *_ in EXPECTED_RISKS]
+    assert positions == sorted(positions)
+    assert squeeze("12 4,2 Modérée") in squeeze(pdf_text)
+    assert squeeze("Bien maîtrisé (×\u00a00,2) 6 1,2 Faible") in squeeze(pdf_text)
+
+
+def test_pdf_writes_figures_and_dates_the_french_way(pdf_text: str) -> None:
+    assert f"33,3{NNBSP}%" in pdf_text  # night work: 4 of 12 employees
+    assert f"4{NNBSP}320,50{NNBSP}€" in pdf_text
+    assert "Réalisée le 15/06/2026" in pdf_text
+    assert squeeze("Abandonnée (motif : Coût disproportionné") in squeeze(pdf_text)
+    assert "110 nuits par an" in pdf_text
+    assert "Protection individuelle (EPI)" in pdf_text
+    assert "Par métier" in pdf_text
+    assert "Transverse" in pdf_text
+
+
+def test_pdf_under_50_employees_has_a_list_of_actions(pdf_text: str) -> None:
+    assert "Liste des actions de prévention" in pdf_text
+    assert "PAPRIPACT" not in pdf_text
+
+
+def test_pdf_from_50_employees_has_a_papripact() -> None:
+    snap = sample_snapshot(
+        company=sample_company(headcount=60),
+        penibilite_annex=sample_penibilite_annex(headcount=60),
+    )
+    text = "\n".join(pdf_pages(render_pdf(export_input(snap))))
+    assert "PAPRIPACT" in text
+    assert "Liste des actions de prévention" not in text
+    assert f"6,7{NNBSP}%" in text  # 4 of 60
+
+
+def test_every_pdf_page_footer_names_version_hash_prefix_and_page() -> None:
+    pages = pdf_pages(render_pdf(export_input()))
+    assert len(pages) > 3
+    for number, text in enumerate(pages, start=1):
+        assert f"DUERP version 3 — empreinte {HASH[:12]}" in text
+        assert f"Page {number} / {len(pages)}" in text
+
+
+def test_pdf_history_lists_every_version_with_its_hash(pdf_text: str) -> None:
+    data = export_input()
+    for entry in data.history:
+        assert entry.hash in pdf_text
+    assert "20/11/2024" in pdf_text
+    assert "18/11/2025" in pdf_text
+
+
+def test_user_text_with_typst_markup_is_printed_literally() -> None:
+    units = sample_work_units()
+    risk = units[2].risks[0].model_copy(update={"situations": MARKUP, "damages": "\\#[]{}"})
+    units[2] = units[2].model_copy(update={"name": f"Vente {MARKUP}", "risks": [risk]})
+    snap = sample_snapshot(
+        company=sample_company(address=MARKUP), work_units=units, published_by="=1+1 #pagebreak()"
+    )
+    text = squeeze("\n".join(pdf_pages(render_pdf(export_input(snap)))))
+    assert text.count(squeeze(MARKUP)) >= 3  # address, work unit (twice: units and risks)
+    assert "\\#[]{}" in text
+    assert "=1+1#pagebreak()" in text
+
+
+def test_pdf_is_byte_identical_and_dated_by_the_publication() -> None:
+    first, second = render_pdf(export_input()), render_pdf(export_input())
+    assert first == second
+    meta = PdfReader(BytesIO(first)).metadata
+    assert meta is not None
+    assert meta.creation_date == PUBLISHED_AT
+
+
+@pytest.mark.parametrize(
+    "render", [render_pdf, render_xlsx, render_ods], ids=["pdf", "xlsx", "ods"]
+)
+def test_odd_user_text_and_an_empty_document_still_export(render) -> None:
+    units = [u.model_copy(update={"risks": [], "penibilite": []}) for u in sample_work_units()]
+    odd = "Pain 🍞 面包 \x07 bip \u202e inversé"  # no glyph in the fonts, a control character
+    units[0] = units[0].model_copy(update={"name": odd})
+    snap = sample_snapshot(
+        company=sample_company(address=odd), work_units=units, actions=[], penibilite_annex=[]
+    )
+    assert render(export_input(snap)).startswith((b"%PDF", b"PK"))
+
+
+# --- Spreadsheets ---------------------------------------------------------------------------
+
+
+def plain(value: object) -> object:
+    """One reading of a cell for both formats: numbers as int/float, dates as dates, "" as None."""
+    if isinstance(value, Decimal):
+        value = float(value)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, datetime):
+        return value.date()
+    return None if value == "" else value
+
+
+def xlsx_tables(content: bytes) -> dict[str, list[list[object]]]:
+    book = load_workbook(BytesIO(content))
+    return {
+        s.title: [[plain(v) for v in row] for row in s.iter_rows(values_only=True)] for s in book
+    }
+
+
+def ods_tables(content: bytes) -> dict[str, list[list[object]]]:
+    document = Document(BytesIO(content))
+    tables = {}
+    for table in document.body.tables:
+        width = len(table.get_values()[0])
+        tables[table.name] = [[plain(v) for v in row[:width]] for row in table.get_values()]
+    return tables
+
+
+@pytest.fixture(scope="module")
+def xlsx() -> dict[str, list[list[object]]]:
+    return xlsx_tables(render_xlsx(export_input()))
+
+
+@pytest.fixture(scope="module")
+def ods() -> dict[str, list[list[object]]]:
+    return ods_tables(render_ods(export_input()))
+
+
+def risk_rows(tables: dict[str, list[list[object]]]) -> list[tuple[object, ...]]:
+    header, *rows = tables["Risques"]
+    keys = ["Unité de travail", "Code danger", "Probabilité (P)", "Gravité (G)"]
+    keys += ["Criticité brute", "Criticité résiduelle", "Priorité", "Délai (mois)"]
+    columns = [header.index(key) for key in keys]
+    return [tuple(row[c] for c in columns) for row in rows]
+
+
+def test_spreadsheets_have_the_six_sheets_in_order(xlsx, ods) -> None:
+    assert list(xlsx) == SHEETS
+    assert list(ods) == SHEETS
+
+
+def test_xlsx_risks_are_ordered_by_priority_with_their_scores(xlsx) -> None:
+    assert risk_rows(xlsx) == EXPECTED_RISKS
+
+
+def test_ods_holds_exactly_the_same_tables_as_xlsx(xlsx, ods) -> None:
+    assert risk_rows(ods) == EXPECTED_RISKS
+    assert ods == xlsx
+
+
+def test_spreadsheets_keep_annex_history_and_actions_typed(xlsx) -> None:
+    night = next(row for row in xlsx["Pénibilité"] if row[0] == "3a")
+    assert night[2:] == ["Oui", 4, 0.3333]
+    assert [row[3] for row in xlsx["Historique"][1:]][-1] == HASH
+    assert xlsx["Historique"][-1][:2] == [3, date(2026, 11, 25)]
+    done = next(row for row in xlsx["Plan d'action"] if row[9] == "Réalisée")
+    assert done[5:7] == [date(2026, 6, 30), 4320.5]
+    assert done[10] == date(2026, 6, 15)
+    statuses = {row[9] for row in xlsx["Plan d'action"][1:]}
+    assert statuses == {"Prévue", "En cours", "Réalisée", "Abandonnée"}
+
+
+def test_xlsx_user_text_starting_with_equals_stays_text() -> None:
+    units = sample_work_units()
+    units[0] = units[0].model_copy(update={"name": '=HYPERLINK("http://x","clic")'})
+    book = load_workbook(BytesIO(render_xlsx(export_input(sample_snapshot(work_units=units)))))
+    cell = book["Unités de travail"]["A2"]
+    assert cell.data_type == "s"
+    assert cell.value == '=HYPERLINK("http://x","clic")'
+
+
+@pytest.mark.parametrize("render", [render_xlsx, render_ods], ids=["xlsx", "ods"])
+def test_spreadsheet_is_byte_identical_and_dated_by_the_publication(render) -> None:
+    first, second = render(export_input()), render(export_input())
+    assert first == second
+    with ZipFile(BytesIO(first)) as archive:
+        entries = archive.infolist()
+        assert {info.date_time for info in entries} == {(2026, 11, 25, 9, 30, 0)}
+        if render is render_ods:  # ODF: « mimetype » first and stored, so readers can sniff it
+            assert (entries[0].filename, entries[0].compress_type) == ("mimetype", ZIP_STORED)
+        meta = archive.read("docProps/core.xml" if render is render_xlsx else "meta.xml")
+    assert b"2026-11-25T09:30:00Z" in meta or b"2026-11-25T10:30:00" in meta
+
+
+# --- Input and formatting -------------------------------------------------------------------
+
+
+def test_history_must_end_with_the_exported_version() -> None:
+    data = export_input()
+    with pytest.raises(ValidationError, match="history must end"):
+        ExportInput(
+            snapshot=data.snapshot, hash=HASH, history=data.history[:2], tenant_name="SPSTI"
+        )
+
+
+def test_french_number_formats() -> None:
+    assert fr_number(Decimal("2.10")) == "2,1"
+    assert fr_number(Decimal("6.0")) == "6"
+    assert fr_number(1234567) == f"1{NNBSP}234{NNBSP}567"
+    assert fr_percent(Decimal("0.3333")) == f"33,3{NNBSP}%"
+    assert fr_money(Decimal("1850")) == f"1{NNBSP}850{NNBSP}€"
