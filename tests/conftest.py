@@ -171,15 +171,23 @@ async def thesaurus_service(migrated: Endpoints) -> AsyncIterator[RunningService
 
 
 @pytest.fixture(scope="session")
-async def assessment_service(migrated: Endpoints) -> AsyncIterator[RunningService]:
+async def assessment_service(
+    reference_loaded: Endpoints, thesaurus_service: RunningService
+) -> AsyncIterator[RunningService]:
+    """The assessment service, reading codes from the thesaurus service above."""
     from assessment.app import create_app
     from assessment.settings import AssessmentSettings
 
     # A consumer group of its own: a developer's running platform must not steal partitions.
     group = f"assessment-test-{uuid.uuid4().hex[:8]}"
-    app = create_app(
-        AssessmentSettings(**service_env(migrated, "assessment", kafka_consumer_group=group))
+    settings = service_env(
+        reference_loaded,
+        "assessment",
+        kafka_consumer_group=group,
+        thesaurus_url=thesaurus_service.url,
+        thesaurus_cache_ttl_s=5.0,
     )
+    app = create_app(AssessmentSettings(**settings))
     running = await start_service(app, "assessment")
     yield running
     await stop_service(running)

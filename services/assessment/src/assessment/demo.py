@@ -35,6 +35,7 @@ async def load_demo(database_url: str, demo_file: Path) -> int:
                             name=item["name"],
                             siret=item["siret"],
                             siren=siren_of(item["siret"]),
+                            address=item.get("city", ""),
                             naf_code=item["naf"],
                             headcount=item["headcount"],
                             has_cse=item["headcount"] >= 11,

@@ -3,53 +3,78 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from datetime import timedelta
 
-from fastapi import APIRouter, Depends, status
+from fastapi import APIRouter, status
 
-from assessment.companies import service
-from assessment.companies.schemas import Company, CompanyCreate
-from cosar_common.auth import Principal, Role, allow
+from assessment.companies import repository, service
+from assessment.companies.schemas import Company, CompanyCreate, CompanyToUpdate, CompanyUpdate
+from assessment.dependencies import (
+    StaffPrincipal,
+    ThesaurusDep,
+    VersionReaderPrincipal,
+    WriterPrincipal,
+    today,
+)
 from cosar_common.db.dependencies import SessionDep
 
 router = APIRouter(prefix="/companies", tags=["entreprises"])
 
-StaffPrincipal = Annotated[
-    Principal, Depends(allow(Role.SST_ADMIN, Role.SST_PREVENTER, Role.SST_PHYSICIAN))
-]
-ReaderPrincipal = Annotated[
-    Principal,
-    Depends(
-        allow(
-            Role.SST_ADMIN,
-            Role.SST_PREVENTER,
-            Role.SST_PHYSICIAN,
-            Role.EMPLOYER,
-            Role.EMPLOYEE_REPRESENTATIVE,
-        )
-    ),
-]
+UPDATE_AFTER = timedelta(days=365)
 
 
 @router.post(
     "", status_code=status.HTTP_201_CREATED, summary="Enregistrer une entreprise adhérente"
 )
 async def create_company(
-    data: CompanyCreate, principal: StaffPrincipal, session: SessionDep
+    data: CompanyCreate, principal: StaffPrincipal, session: SessionDep, client: ThesaurusDep
 ) -> Company:
-    return Company.model_validate(await service.create(session, principal=principal, data=data))
+    company = await service.create(session, principal=principal, data=data, client=client)
+    return Company.model_validate(company)
 
 
 @router.get("", summary="Entreprises visibles par l'utilisateur")
-async def list_companies(principal: ReaderPrincipal, session: SessionDep) -> list[Company]:
+async def list_companies(principal: VersionReaderPrincipal, session: SessionDep) -> list[Company]:
     companies = await service.list_visible(session, principal=principal)
     return [Company.model_validate(c) for c in companies]
 
 
+@router.get(
+    "/to-update",
+    summary="Entreprises dont le document unique n'a pas été mis à jour depuis 12 mois",
+)
+async def companies_to_update(
+    principal: StaffPrincipal, session: SessionDep
+) -> list[CompanyToUpdate]:
+    rows = await repository.last_versions(session, principal=principal)
+    limit = today() - UPDATE_AFTER
+    return [
+        CompanyToUpdate(
+            id=company.id, name=company.name, last_version=number, last_published_at=published_at
+        )
+        for company, number, published_at in rows
+        if published_at is None or published_at.date() < limit
+    ]
+
+
 @router.get("/{company_id}", summary="Lire une entreprise")
 async def read_company(
-    company_id: uuid.UUID, principal: ReaderPrincipal, session: SessionDep
+    company_id: uuid.UUID, principal: VersionReaderPrincipal, session: SessionDep
 ) -> Company:
     return Company.model_validate(
         await service.get(session, principal=principal, company_id=company_id)
     )
+
+
+@router.patch("/{company_id}", summary="Modifier une entreprise (employeur : la sienne)")
+async def update_company(
+    company_id: uuid.UUID,
+    data: CompanyUpdate,
+    principal: WriterPrincipal,
+    session: SessionDep,
+    client: ThesaurusDep,
+) -> Company:
+    company = await service.update(
+        session, principal=principal, company_id=company_id, data=data, client=client
+    )
+    return Company.model_validate(company)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -12,9 +13,20 @@ class CompanyCreate(BaseModel):
 
     name: str = Field(min_length=1, max_length=300, examples=["Boulangerie du Vieux-Port"])
     siret: str = Field(min_length=14, max_length=20, examples=["81234560100015"])
+    address: str = Field(default="", max_length=500)
     naf_code: str = Field(pattern=r"^\d{2}\.\d{2}[A-Z]$", examples=["10.71C"])
     headcount: int = Field(ge=0, le=1_000_000)
     has_cse: bool = False
+
+
+class CompanyUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(default=None, min_length=1, max_length=300)
+    address: str | None = Field(default=None, max_length=500)
+    naf_code: str | None = Field(default=None, pattern=r"^\d{2}\.\d{2}[A-Z]$")
+    headcount: int | None = Field(default=None, ge=0, le=1_000_000)
+    has_cse: bool | None = None
 
 
 class Company(BaseModel):
@@ -25,6 +37,16 @@ class Company(BaseModel):
     name: str
     siret: str
     siren: str
+    address: str
     naf_code: str
     headcount: int
     has_cse: bool
+
+
+class CompanyToUpdate(BaseModel):
+    """A member company whose DUERP has no version younger than 12 months."""
+
+    id: uuid.UUID
+    name: str
+    last_version: int | None
+    last_published_at: datetime | None

@@ -4,18 +4,35 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from assessment.companies import repository
 from assessment.companies.models import Company
-from assessment.companies.schemas import CompanyCreate
+from assessment.companies.schemas import CompanyCreate, CompanyUpdate
 from assessment.domain.siret import InvalidSiret, normalise_siret, siren_of
+from assessment.duerp.builder import NAF
+from assessment.duerp.repository import resolve_flags
+from assessment.reference.thesaurus_client import ThesaurusClient, require_code
 from cosar_common.auth import Principal
 from cosar_common.errors import Conflict, NotFound, RuleViolation
 
 
-async def create(session: AsyncSession, *, principal: Principal, data: CompanyCreate) -> Company:
+async def _naf(client: ThesaurusClient, code: str) -> str:
+    concept = await require_code(client, NAF, code, field="body.naf_code")
+    if concept.value("level") not in (None, 5):
+        raise RuleViolation(
+            f"Le code NAF d'une entreprise est une sous-classe (ex. 10.71C), pas « {code} ».",
+            code="naf_not_subclass",
+            errors=[{"field": "body.naf_code", "message": "Sous-classe NAF attendue."}],
+        )
+    return concept.code
+
+
+async def create(
+    session: AsyncSession, *, principal: Principal, data: CompanyCreate, client: ThesaurusClient
+) -> Company:
     """Register a member company in the caller's tenant (the tenant comes from the token)."""
     assert principal.tenant_id is not None  # guaranteed by the route's roles
     try:
@@ -24,6 +41,7 @@ async def create(session: AsyncSession, *, principal: Principal, data: CompanyCr
         raise RuleViolation(
             str(exc), code="invalid_siret", errors=[{"field": "body.siret", "message": str(exc)}]
         ) from exc
+    naf_code = await _naf(client, data.naf_code)
     if await repository.get_by_siret(session, tenant_id=principal.tenant_id, siret=siret):
         raise Conflict("Une entreprise avec ce SIRET est déjà adhérente.", code="siret_exists")
     company = Company(
@@ -31,7 +49,8 @@ async def create(session: AsyncSession, *, principal: Principal, data: CompanyCr
         name=data.name,
         siret=siret,
         siren=siren_of(siret),
-        naf_code=data.naf_code,
+        address=data.address,
+        naf_code=naf_code,
         headcount=data.headcount,
         has_cse=data.has_cse,
     )
@@ -45,6 +64,28 @@ async def get(session: AsyncSession, *, principal: Principal, company_id: uuid.U
     company = await repository.get(session, principal=principal, company_id=company_id)
     if company is None:
         raise NotFound("Entreprise introuvable.")
+    return company
+
+
+async def update(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    company_id: uuid.UUID,
+    data: CompanyUpdate,
+    client: ThesaurusClient,
+) -> Company:
+    """Change a company's description (an employer only its own; staff their tenant's)."""
+    company = await get(session, principal=principal, company_id=company_id)
+    if data.naf_code is not None and data.naf_code != company.naf_code:
+        company.naf_code = await _naf(client, data.naf_code)
+        await resolve_flags(session, company.id, NAF)
+    for name in ("name", "address", "headcount", "has_cse"):
+        value = getattr(data, name)
+        if value is not None:
+            setattr(company, name, value)
+    company.updated_at = datetime.now(UTC)
+    await session.flush()
     return company
 
 

@@ -9,6 +9,7 @@ from faststream.kafka import KafkaRouter
 from pydantic import ValidationError
 
 from assessment.reference import service
+from assessment.reference.thesaurus_client import HttpThesaurusClient
 from cosar_common.events import RawEnvelope, UnknownEvent, VersionPublished
 from cosar_common.events.consuming import consume_once
 from cosar_common.events.topics import THESAURUS_EVENTS
@@ -27,6 +28,11 @@ async def on_thesaurus_event(envelope: RawEnvelope, runtime: RuntimeDep) -> None
             consumer=CONSUMER,
             handlers={VersionPublished: service.record_published_version},  # type: ignore[dict-item]
         )
+        # A new version may deprecate codes: read them afresh from now on.
+        client = runtime.extensions.get("thesaurus")
+        system = envelope.payload.get("code_system")
+        if isinstance(client, HttpThesaurusClient) and isinstance(system, str):
+            client.invalidate(system)
     except UnknownEvent as exc:
         # Another event of the family this service does not need (or a newer version of it).
         logger.info("ignored %s: %s", envelope.type, exc)

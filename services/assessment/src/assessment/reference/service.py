@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from assessment.reference.models import KnownCodeSystemVersion
@@ -26,6 +27,25 @@ async def record_published_version(
         )
     )
     await session.flush()
+    await flag_deprecated_codes(session, payload)
+
+
+async def flag_deprecated_codes(session: AsyncSession, payload: VersionPublished) -> int:
+    """Flag the open DUERPs of every tenant that use a code this version deprecated.
+
+    Published versions are left as they are (they froze the code with its label); the open
+    DUERP shows a warning with the suggested replacement until someone changes the code. The
+    event belongs to no tenant, so this goes through the one SECURITY DEFINER function made
+    for it (migration 0002), which only adds flags.
+    """
+    if not payload.diff.deprecated:
+        return 0
+    codes = [{"code": d.code, "replaced_by": d.replaced_by} for d in payload.diff.deprecated]
+    flagged = await session.scalar(
+        text("SELECT assessment_flag_deprecated_codes(:system, :version, CAST(:codes AS jsonb))"),
+        {"system": payload.code_system, "version": payload.version, "codes": json.dumps(codes)},
+    )
+    return int(flagged or 0)
 
 
 async def list_known(

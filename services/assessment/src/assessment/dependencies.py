@@ -1,0 +1,76 @@
+"""Dependencies shared by the assessment's routers: roles, the company in the path, the
+thesaurus client and the optimistic-lock header."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+from fastapi import Depends, Header, Request
+
+from assessment.companies import service as companies
+from assessment.companies.models import Company
+from assessment.reference.thesaurus_client import ThesaurusClient
+from cosar_common.auth import Principal, Role, allow
+from cosar_common.db.dependencies import SessionDep
+from cosar_common.errors import AppError
+
+PARIS = ZoneInfo("Europe/Paris")
+STAFF = (Role.SST_ADMIN, Role.SST_PREVENTER, Role.SST_PHYSICIAN)
+
+# Employers write their own company's DUERP; the SPSTI's staff help and follow it.
+WriterPrincipal = Annotated[Principal, Depends(allow(Role.EMPLOYER, *STAFF))]
+# The CSE's representatives read the published versions of their company.
+VersionReaderPrincipal = Annotated[
+    Principal, Depends(allow(Role.EMPLOYER, Role.EMPLOYEE_REPRESENTATIVE, *STAFF))
+]
+StaffPrincipal = Annotated[Principal, Depends(allow(*STAFF))]
+
+
+def thesaurus_client(request: Request) -> ThesaurusClient:
+    client: ThesaurusClient = request.app.state.runtime.extensions["thesaurus"]
+    return client
+
+
+ThesaurusDep = Annotated[ThesaurusClient, Depends(thesaurus_client)]
+
+
+class PreconditionRequired(AppError):
+    status_code = 428
+    code = "if_match_required"
+    message = (
+        "En-tête If-Match obligatoire : indiquez la version du document unique que vous "
+        "modifiez (lock_version), pour ne pas écraser une modification concurrente."
+    )
+
+
+def if_match(value: Annotated[str | None, Header(alias="If-Match")] = None) -> int:
+    """The ``lock_version`` the client read (``If-Match: 3`` or ``If-Match: "3"``)."""
+    if value is None:
+        raise PreconditionRequired()
+    try:
+        return int(value.strip().removeprefix("W/").strip('"'))
+    except ValueError:
+        raise PreconditionRequired() from None
+
+
+IfMatch = Annotated[int, Depends(if_match)]
+
+
+def today() -> date:
+    """Today in Paris: deadlines and « to update » are days of French law."""
+    from datetime import datetime
+
+    return datetime.now(PARIS).date()
+
+
+async def company_in_path(
+    company_id: uuid.UUID, principal: VersionReaderPrincipal, session: SessionDep
+) -> Company:
+    """The company of the path if the caller may see it; 404 otherwise (other tenants too)."""
+    return await companies.get(session, principal=principal, company_id=company_id)
+
+
+CompanyDep = Annotated[Company, Depends(company_in_path)]

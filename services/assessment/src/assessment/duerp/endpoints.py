@@ -1,0 +1,316 @@
+"""HTTP API of the open DUERP: one company's work units, risks, pénibilité and action plan.
+
+Every change carries ``If-Match: <lock_version>`` (from the last read) and answers with the
+new one in ``ETag``: of two people editing the same DUERP, the second gets 409, not a silent
+overwrite.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter, Response, status
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from assessment.dependencies import (
+    CompanyDep,
+    IfMatch,
+    ThesaurusDep,
+    WriterPrincipal,
+    today,
+)
+from assessment.domain.snapshot import ActionSnapshot
+from assessment.duerp import service, view
+from assessment.duerp.builder import action_snapshot
+from assessment.duerp.events import emit_status_changed
+from assessment.duerp.models import WorkUnit
+from assessment.duerp.schemas import (
+    ActionCreate,
+    ActionPlanView,
+    ActionUpdate,
+    DuerpView,
+    PenibiliteIn,
+    RatingChange,
+    RiskCreate,
+    RiskUpdate,
+    WorkUnitCreate,
+    WorkUnitUpdate,
+)
+from cosar_common.db.dependencies import OutboxDep, SessionDep
+
+router = APIRouter(prefix="/companies/{company_id}/duerp", tags=["document unique"])
+
+
+async def _etag(session: AsyncSession, response: Response, company: CompanyDep) -> None:
+    duerp = await service.open_duerp(session, company)
+    response.headers["ETag"] = f'"{duerp.lock_version}"'
+
+
+def _unit_id(unit: WorkUnit) -> dict[str, uuid.UUID]:
+    return {"id": unit.id}
+
+
+@router.get("", summary="Lire le document unique en cours (avec sa version de verrou)")
+async def read_duerp(
+    company: CompanyDep,
+    _: WriterPrincipal,
+    session: SessionDep,
+    client: ThesaurusDep,
+    response: Response,
+) -> DuerpView:
+    data = await view.read(session, company=company, client=client, today=today())
+    response.headers["ETag"] = f'"{data.lock_version}"'
+    return data
+
+
+@router.post(
+    "/work-units", status_code=status.HTTP_201_CREATED, summary="Ajouter une unité de travail"
+)
+async def add_work_unit(
+    data: WorkUnitCreate,
+    company: CompanyDep,
+    principal: WriterPrincipal,
+    session: SessionDep,
+    client: ThesaurusDep,
+    expected: IfMatch,
+    response: Response,
+) -> dict[str, uuid.UUID]:
+    unit = await service.add_work_unit(
+        session, company=company, data=data, expected=expected, principal=principal, client=client
+    )
+    await _etag(session, response, company)
+    return _unit_id(unit)
+
+
+@router.patch("/work-units/{unit_id}", summary="Modifier une unité de travail")
+async def update_work_unit(
+    unit_id: uuid.UUID,
+    data: WorkUnitUpdate,
+    company: CompanyDep,
+    principal: WriterPrincipal,
+    session: SessionDep,
+    client: ThesaurusDep,
+    expected: IfMatch,
+    response: Response,
+) -> dict[str, uuid.UUID]:
+    unit = await service.update_work_unit(
+        session,
+        company=company,
+        unit_id=unit_id,
+        data=data,
+        expected=expected,
+        principal=principal,
+        client=client,
+    )
+    await _etag(session, response, company)
+    return _unit_id(unit)
+
+
+@router.post(
+    "/work-units/{unit_id}/copy",
+    status_code=status.HTTP_201_CREATED,
+    summary="Copier une unité de travail avec ses risques",
+)
+async def copy_work_unit(
+    unit_id: uuid.UUID,
+    company: CompanyDep,
+    principal: WriterPrincipal,
+    session: SessionDep,
+    expected: IfMatch,
+    response: Response,
+    name: str | None = None,
+) -> dict[str, uuid.UUID]:
+    unit = await service.copy_work_unit(
+        session,
+        company=company,
+        unit_id=unit_id,
+        expected=expected,
+        principal=principal,
+        name=name,
+    )
+    await _etag(session, response, company)
+    return _unit_id(unit)
+
+
+@router.post(
+    "/work-units/{unit_id}/archive",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Archiver une unité de travail (jamais supprimée)",
+)
+async def archive_work_unit(
+    unit_id: uuid.UUID,
+    company: CompanyDep,
+    principal: WriterPrincipal,
+    session: SessionDep,
+    expected: IfMatch,
+    response: Response,
+) -> None:
+    await service.archive_work_unit(
+        session, company=company, unit_id=unit_id, expected=expected, principal=principal
+    )
+    await _etag(session, response, company)
+
+
+@router.post(
+    "/work-units/{unit_id}/risks",
+    status_code=status.HTTP_201_CREATED,
+    summary="Ajouter un risque (danger, situations, mesures, cotation)",
+)
+async def add_risk(
+    unit_id: uuid.UUID,
+    data: RiskCreate,
+    company: CompanyDep,
+    principal: WriterPrincipal,
+    session: SessionDep,
+    client: ThesaurusDep,
+    expected: IfMatch,
+    response: Response,
+) -> dict[str, uuid.UUID]:
+    risk = await service.add_risk(
+        session,
+        company=company,
+        unit_id=unit_id,
+        data=data,
+        expected=expected,
+        principal=principal,
+        client=client,
+    )
+    await _etag(session, response, company)
+    return {"id": risk.id}
+
+
+@router.patch("/risks/{risk_id}", summary="Modifier ou recoter un risque")
+async def update_risk(
+    risk_id: uuid.UUID,
+    data: RiskUpdate,
+    company: CompanyDep,
+    principal: WriterPrincipal,
+    session: SessionDep,
+    expected: IfMatch,
+    response: Response,
+) -> dict[str, uuid.UUID]:
+    risk = await service.update_risk(
+        session,
+        company=company,
+        risk_id=risk_id,
+        data=data,
+        expected=expected,
+        principal=principal,
+    )
+    await _etag(session, response, company)
+    return {"id": risk.id}
+
+
+@router.post(
+    "/risks/{risk_id}/archive",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Archiver un risque",
+)
+async def archive_risk(
+    risk_id: uuid.UUID,
+    company: CompanyDep,
+    principal: WriterPrincipal,
+    session: SessionDep,
+    expected: IfMatch,
+    response: Response,
+) -> None:
+    await service.archive_risk(
+        session, company=company, risk_id=risk_id, expected=expected, principal=principal
+    )
+    await _etag(session, response, company)
+
+
+@router.get("/risks/{risk_id}/history", summary="Historique des cotations d'un risque")
+async def risk_history(
+    risk_id: uuid.UUID, company: CompanyDep, _: WriterPrincipal, session: SessionDep
+) -> list[RatingChange]:
+    rows = await service.history(session, company=company, risk_id=risk_id)
+    return [RatingChange.model_validate(r) for r in rows]
+
+
+@router.put(
+    "/work-units/{unit_id}/penibilite",
+    summary="Évaluer un facteur de pénibilité dans une unité de travail",
+)
+async def set_penibilite(
+    unit_id: uuid.UUID,
+    data: PenibiliteIn,
+    company: CompanyDep,
+    principal: WriterPrincipal,
+    session: SessionDep,
+    client: ThesaurusDep,
+    expected: IfMatch,
+    response: Response,
+) -> dict[str, uuid.UUID]:
+    exposure = await service.set_exposure(
+        session,
+        company=company,
+        unit_id=unit_id,
+        data=data,
+        expected=expected,
+        principal=principal,
+        client=client,
+    )
+    await _etag(session, response, company)
+    return {"id": exposure.id}
+
+
+@router.post("/actions", status_code=status.HTTP_201_CREATED, summary="Ajouter une action")
+async def add_action(
+    data: ActionCreate,
+    company: CompanyDep,
+    principal: WriterPrincipal,
+    session: SessionDep,
+    expected: IfMatch,
+    response: Response,
+) -> ActionSnapshot:
+    action = await service.add_action(
+        session,
+        company=company,
+        data=data,
+        expected=expected,
+        principal=principal,
+        today=today(),
+    )
+    await _etag(session, response, company)
+    return action_snapshot(action)
+
+
+@router.patch("/actions/{action_id}", summary="Modifier une action (statut, échéance…)")
+async def update_action(
+    action_id: uuid.UUID,
+    data: ActionUpdate,
+    company: CompanyDep,
+    principal: WriterPrincipal,
+    session: SessionDep,
+    outbox: OutboxDep,
+    expected: IfMatch,
+    response: Response,
+) -> ActionSnapshot:
+    action, previous = await service.update_action(
+        session,
+        company=company,
+        action_id=action_id,
+        data=data,
+        expected=expected,
+        principal=principal,
+        today=today(),
+    )
+    if previous is not None:
+        await emit_status_changed(
+            session,
+            outbox=outbox,
+            company=company,
+            action=action,
+            previous=previous,
+            today=today(),
+        )
+    await _etag(session, response, company)
+    return action_snapshot(action)
+
+
+@router.get("/action-plan", summary="Plan d'action (PAPRIPACT dès 50 salariés), actions en retard")
+async def read_action_plan(
+    company: CompanyDep, _: WriterPrincipal, session: SessionDep
+) -> ActionPlanView:
+    return await view.action_plan(session, company=company, today=today())

@@ -1,0 +1,134 @@
+"""Queries of the open DUERP. RLS hides other tenants and, for employer tokens, other
+companies; callers reach the DUERP through a company they were allowed to see first."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import TypeVar
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from assessment.duerp.models import (
+    Action,
+    CodeFlag,
+    Duerp,
+    PenibiliteExposure,
+    Risk,
+    RiskRatingChange,
+    WorkUnit,
+)
+from cosar_common.errors import Conflict
+
+
+async def duerp_of(session: AsyncSession, *, tenant_id: str, company_id: uuid.UUID) -> Duerp:
+    """The company's open DUERP, created empty on first use."""
+    await session.execute(
+        insert(Duerp)
+        .values(id=uuid.uuid4(), tenant_id=tenant_id, company_id=company_id, lock_version=1)
+        .on_conflict_do_nothing()
+    )
+    found = await session.scalar(select(Duerp).where(Duerp.company_id == company_id))
+    assert found is not None
+    return found
+
+
+async def bump(session: AsyncSession, duerp: Duerp, *, expected: int, actor: str) -> int:
+    """Take the optimistic lock: succeeds only if nobody changed the DUERP since ``expected``.
+
+    The UPDATE's row lock serialises two concurrent writers; the second re-reads the row after
+    the first commits, finds another version and gets 409: nothing is silently overwritten.
+    """
+    new_version = await session.scalar(
+        update(Duerp)
+        .where(Duerp.id == duerp.id, Duerp.lock_version == expected)
+        .values(lock_version=Duerp.lock_version + 1, updated_at=datetime.now(UTC), updated_by=actor)
+        .returning(Duerp.lock_version)
+    )
+    if new_version is None:
+        raise Conflict(
+            "Le document unique a été modifié entre-temps par quelqu'un d'autre : rechargez-le "
+            "puis refaites votre modification.",
+            code="edit_conflict",
+        )
+    await session.refresh(duerp)
+    return int(new_version)
+
+
+async def work_units(session: AsyncSession, duerp_id: uuid.UUID) -> Sequence[WorkUnit]:
+    query = (
+        select(WorkUnit)
+        .where(WorkUnit.duerp_id == duerp_id, WorkUnit.archived_at.is_(None))
+        .order_by(WorkUnit.created_at, WorkUnit.name)
+    )
+    return (await session.scalars(query)).all()
+
+
+async def risks(session: AsyncSession, work_unit_ids: Sequence[uuid.UUID]) -> Sequence[Risk]:
+    query = (
+        select(Risk)
+        .where(Risk.work_unit_id.in_(work_unit_ids), Risk.archived_at.is_(None))
+        .order_by(Risk.created_at, Risk.hazard_code)
+    )
+    return (await session.scalars(query)).all()
+
+
+async def exposures(
+    session: AsyncSession, work_unit_ids: Sequence[uuid.UUID]
+) -> Sequence[PenibiliteExposure]:
+    query = (
+        select(PenibiliteExposure)
+        .where(PenibiliteExposure.work_unit_id.in_(work_unit_ids))
+        .order_by(PenibiliteExposure.factor_code, PenibiliteExposure.threshold_code)
+    )
+    return (await session.scalars(query)).all()
+
+
+async def actions(session: AsyncSession, duerp_id: uuid.UUID) -> Sequence[Action]:
+    query = select(Action).where(Action.duerp_id == duerp_id).order_by(Action.created_at)
+    return (await session.scalars(query)).all()
+
+
+async def open_flags(session: AsyncSession, company_id: uuid.UUID) -> Sequence[CodeFlag]:
+    query = (
+        select(CodeFlag)
+        .where(CodeFlag.company_id == company_id, CodeFlag.resolved_at.is_(None))
+        .order_by(CodeFlag.flagged_at, CodeFlag.code)
+    )
+    return (await session.scalars(query)).all()
+
+
+async def resolve_flags(session: AsyncSession, entity_id: uuid.UUID, system: str) -> None:
+    """A code was replaced on ``entity_id``: its deprecation warnings are done with."""
+    await session.execute(
+        update(CodeFlag)
+        .where(
+            CodeFlag.entity_id == entity_id,
+            CodeFlag.code_system == system,
+            CodeFlag.resolved_at.is_(None),
+        )
+        .values(resolved_at=datetime.now(UTC))
+    )
+
+
+Owned = TypeVar("Owned", WorkUnit, Risk, Action)
+
+
+async def get_in_company(
+    session: AsyncSession, model: type[Owned], *, company_id: uuid.UUID, object_id: uuid.UUID
+) -> Owned | None:
+    return await session.scalar(
+        select(model).where(model.id == object_id, model.company_id == company_id)
+    )
+
+
+async def rating_history(session: AsyncSession, risk_id: uuid.UUID) -> Sequence[RiskRatingChange]:
+    query = (
+        select(RiskRatingChange)
+        .where(RiskRatingChange.risk_id == risk_id)
+        .order_by(RiskRatingChange.changed_at, RiskRatingChange.id)
+    )
+    return (await session.scalars(query)).all()

@@ -1,0 +1,501 @@
+"""Use cases on the open DUERP: work units, risk lines and their rating, pénibilité, actions.
+
+Each use case runs in the request's transaction, takes the DUERP's optimistic lock
+(``expected`` = the client's ``If-Match``), validates every code against the thesaurus and
+only ``flush()``es. The caller has already been allowed to see the company.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from assessment.companies.models import Company
+from assessment.domain.rating import (
+    RatingError,
+    RatingMethod,
+    control_level_from_measures,
+    default_deadline,
+)
+from assessment.domain.snapshot import ActionStatus, MeasureSnapshot, Priority, RatingSnapshot
+from assessment.duerp import repository
+from assessment.duerp.builder import C2P_FACTORS, DANGERS, FACTORS, PCS, THRESHOLDS
+from assessment.duerp.models import Action, Duerp, PenibiliteExposure, Risk, RiskRatingChange
+from assessment.duerp.models import WorkUnit as WorkUnitRow
+from assessment.duerp.schemas import (
+    ActionCreate,
+    ActionUpdate,
+    PenibiliteIn,
+    RiskCreate,
+    RiskUpdate,
+    WorkUnitCreate,
+    WorkUnitUpdate,
+)
+from assessment.reference.thesaurus_client import ThesaurusClient, require_code
+from assessment.tenancy.service import rating_method, rating_violation
+from cosar_common.auth import Principal
+from cosar_common.errors import NotFound, RuleViolation
+
+
+def actor(principal: Principal) -> str:
+    return principal.username or principal.subject
+
+
+async def open_duerp(session: AsyncSession, company: Company) -> Duerp:
+    return await repository.duerp_of(session, tenant_id=company.tenant_id, company_id=company.id)
+
+
+async def _locked(
+    session: AsyncSession, company: Company, expected: int, principal: Principal
+) -> Duerp:
+    duerp = await open_duerp(session, company)
+    await repository.bump(session, duerp, expected=expected, actor=actor(principal))
+    return duerp
+
+
+async def _jobs(client: ThesaurusClient, codes: list[str]) -> list[dict[str, Any]]:
+    jobs = []
+    for index, code in enumerate(dict.fromkeys(codes)):
+        concept = await require_code(client, PCS, code, field=f"body.jobs.{index}")
+        jobs.append({"system": PCS, "code": concept.code, "display": concept.display})
+    return jobs
+
+
+async def _work_unit(session: AsyncSession, company: Company, unit_id: uuid.UUID) -> WorkUnitRow:
+    unit = await repository.get_in_company(
+        session, WorkUnitRow, company_id=company.id, object_id=unit_id
+    )
+    if unit is None or unit.archived_at is not None:
+        raise NotFound("Unité de travail introuvable.")
+    return unit
+
+
+async def _risk(session: AsyncSession, company: Company, risk_id: uuid.UUID) -> Risk:
+    risk = await repository.get_in_company(session, Risk, company_id=company.id, object_id=risk_id)
+    if risk is None or risk.archived_at is not None:
+        raise NotFound("Risque introuvable.")
+    return risk
+
+
+# --- work units ---------------------------------------------------------------------------
+
+
+async def add_work_unit(
+    session: AsyncSession,
+    *,
+    company: Company,
+    data: WorkUnitCreate,
+    expected: int,
+    principal: Principal,
+    client: ThesaurusClient,
+) -> WorkUnitRow:
+    jobs = await _jobs(client, data.jobs)
+    duerp = await _locked(session, company, expected, principal)
+    unit = WorkUnitRow(
+        tenant_id=company.tenant_id,
+        company_id=company.id,
+        duerp_id=duerp.id,
+        kind=data.kind.value,
+        name=data.name,
+        description=data.description,
+        headcount=data.headcount,
+        jobs=jobs,
+    )
+    session.add(unit)
+    await session.flush()
+    return unit
+
+
+async def update_work_unit(
+    session: AsyncSession,
+    *,
+    company: Company,
+    unit_id: uuid.UUID,
+    data: WorkUnitUpdate,
+    expected: int,
+    principal: Principal,
+    client: ThesaurusClient,
+) -> WorkUnitRow:
+    unit = await _work_unit(session, company, unit_id)
+    jobs = await _jobs(client, data.jobs) if data.jobs is not None else None
+    await _locked(session, company, expected, principal)
+    for name in ("name", "description", "headcount"):
+        value = getattr(data, name)
+        if value is not None:
+            setattr(unit, name, value)
+    if data.kind is not None:
+        unit.kind = data.kind.value
+    if jobs is not None:
+        unit.jobs = jobs
+        await repository.resolve_flags(session, unit.id, PCS)
+    await session.flush()
+    return unit
+
+
+async def copy_work_unit(
+    session: AsyncSession,
+    *,
+    company: Company,
+    unit_id: uuid.UUID,
+    expected: int,
+    principal: Principal,
+    name: str | None = None,
+) -> WorkUnitRow:
+    """A new work unit with the same description, risks (ratings included) and pénibilité."""
+    source = await _work_unit(session, company, unit_id)
+    await _locked(session, company, expected, principal)
+    copy = WorkUnitRow(
+        tenant_id=source.tenant_id,
+        company_id=source.company_id,
+        duerp_id=source.duerp_id,
+        kind=source.kind,
+        name=name or f"{source.name} (copie)",
+        description=source.description,
+        headcount=source.headcount,
+        jobs=list(source.jobs),
+    )
+    session.add(copy)
+    await session.flush()
+    skip = {"id", "work_unit_id", "created_at"}
+    for risk in await repository.risks(session, [source.id]):
+        values = {c.key: getattr(risk, c.key) for c in Risk.__table__.columns if c.key not in skip}
+        session.add(Risk(**values, work_unit_id=copy.id))
+    for exposure in await repository.exposures(session, [source.id]):
+        table = PenibiliteExposure.__table__
+        values = {c.key: getattr(exposure, c.key) for c in table.columns if c.key not in skip}
+        session.add(PenibiliteExposure(**values, work_unit_id=copy.id))
+    await session.flush()
+    return copy
+
+
+async def archive_work_unit(
+    session: AsyncSession,
+    *,
+    company: Company,
+    unit_id: uuid.UUID,
+    expected: int,
+    principal: Principal,
+) -> None:
+    unit = await _work_unit(session, company, unit_id)
+    await _locked(session, company, expected, principal)
+    unit.archived_at = datetime.now(UTC)
+    await session.flush()
+
+
+# --- risks --------------------------------------------------------------------------------
+
+
+def _rate(
+    method: RatingMethod,
+    inputs: dict[str, int],
+    control_level: str | None,
+    measures: list[MeasureSnapshot],
+) -> RatingSnapshot:
+    if control_level is None and method.weighting:
+        control_level = control_level_from_measures(m.kind for m in measures)
+    try:
+        return method.rate(inputs, control_level)
+    except RatingError as exc:
+        raise rating_violation(exc) from exc
+
+
+def _apply_rating(risk: Risk, method: RatingMethod, rating: RatingSnapshot) -> None:
+    risk.rating_inputs = dict(rating.inputs)
+    risk.control_level = rating.control_level
+    risk.method_key = method.key
+    risk.raw_score = rating.raw_score
+    risk.residual_score = rating.residual_score
+    risk.raw_priority = rating.raw_priority.value
+    risk.priority = rating.priority.value
+    risk.deadline_months = rating.deadline_months
+
+
+def _rating_record(risk: Risk) -> dict[str, Any]:
+    return {
+        "method": risk.method_key,
+        "inputs": risk.rating_inputs,
+        "control_level": risk.control_level,
+        "raw_score": str(risk.raw_score),
+        "residual_score": str(risk.residual_score),
+        "priority": risk.priority,
+    }
+
+
+async def add_risk(
+    session: AsyncSession,
+    *,
+    company: Company,
+    unit_id: uuid.UUID,
+    data: RiskCreate,
+    expected: int,
+    principal: Principal,
+    client: ThesaurusClient,
+) -> Risk:
+    unit = await _work_unit(session, company, unit_id)
+    hazard = await require_code(client, DANGERS, data.hazard_code, field="body.hazard_code")
+    method = await rating_method(session, company.tenant_id)
+    rating = _rate(method, data.rating, data.control_level, data.measures)
+    await _locked(session, company, expected, principal)
+    risk = Risk(
+        tenant_id=company.tenant_id,
+        company_id=company.id,
+        work_unit_id=unit.id,
+        hazard_system=DANGERS,
+        hazard_code=hazard.code,
+        hazard_display=hazard.display,
+        hazard_family=hazard.parents[0] if hazard.parents else None,
+        situations=data.situations,
+        damages=data.damages,
+        measures=[m.model_dump(mode="json") for m in data.measures],
+        exposed_headcount=data.exposed_headcount,
+    )
+    _apply_rating(risk, method, rating)
+    session.add(risk)
+    await session.flush()
+    session.add(
+        RiskRatingChange(
+            tenant_id=company.tenant_id,
+            company_id=company.id,
+            risk_id=risk.id,
+            changed_by=actor(principal),
+            before=None,
+            after=_rating_record(risk),
+            reason="Cotation initiale",
+        )
+    )
+    await session.flush()
+    return risk
+
+
+async def update_risk(
+    session: AsyncSession,
+    *,
+    company: Company,
+    risk_id: uuid.UUID,
+    data: RiskUpdate,
+    expected: int,
+    principal: Principal,
+) -> Risk:
+    """Change a risk line; a new rating is kept in its history and clears the re-rating flag."""
+    risk = await _risk(session, company, risk_id)
+    measures = (
+        data.measures
+        if data.measures is not None
+        else [MeasureSnapshot.model_validate(m) for m in risk.measures]
+    )
+    rerate = data.rating is not None or data.control_level is not None or data.measures is not None
+    method = await rating_method(session, company.tenant_id)
+    rating = None
+    if rerate:
+        inputs = data.rating if data.rating is not None else risk.rating_inputs
+        rating = _rate(method, inputs, data.control_level, measures)
+    await _locked(session, company, expected, principal)
+    for name in ("situations", "damages", "exposed_headcount"):
+        value = getattr(data, name)
+        if value is not None:
+            setattr(risk, name, value)
+    risk.measures = [m.model_dump(mode="json") for m in measures]
+    if rating is not None:
+        before = _rating_record(risk)
+        _apply_rating(risk, method, rating)
+        risk.needs_rerating = False
+        after = _rating_record(risk)
+        if after != before:
+            session.add(
+                RiskRatingChange(
+                    tenant_id=company.tenant_id,
+                    company_id=company.id,
+                    risk_id=risk.id,
+                    changed_by=actor(principal),
+                    before=before,
+                    after=after,
+                    reason=data.reason,
+                )
+            )
+    await session.flush()
+    return risk
+
+
+async def archive_risk(
+    session: AsyncSession,
+    *,
+    company: Company,
+    risk_id: uuid.UUID,
+    expected: int,
+    principal: Principal,
+) -> None:
+    risk = await _risk(session, company, risk_id)
+    await _locked(session, company, expected, principal)
+    risk.archived_at = datetime.now(UTC)
+    await session.flush()
+
+
+async def history(session: AsyncSession, *, company: Company, risk_id: uuid.UUID) -> list[Any]:
+    risk = await repository.get_in_company(session, Risk, company_id=company.id, object_id=risk_id)
+    if risk is None:
+        raise NotFound("Risque introuvable.")
+    return list(await repository.rating_history(session, risk.id))
+
+
+# --- pénibilité ---------------------------------------------------------------------------
+
+
+async def set_exposure(
+    session: AsyncSession,
+    *,
+    company: Company,
+    unit_id: uuid.UUID,
+    data: PenibiliteIn,
+    expected: int,
+    principal: Principal,
+    client: ThesaurusClient,
+) -> PenibiliteExposure:
+    """Record (or replace) the assessment of one factor (and threshold line) in a work unit."""
+    unit = await _work_unit(session, company, unit_id)
+    factor = await require_code(client, FACTORS, data.factor_code, field="body.factor_code")
+    if factor.code not in C2P_FACTORS and data.threshold_code:
+        raise RuleViolation(
+            "Ce facteur n'a pas de seuil C2P depuis 2017 : ne pas indiquer de ligne de seuil.",
+            code="no_c2p_threshold",
+            errors=[{"field": "body.threshold_code", "message": "Aucun seuil pour ce facteur."}],
+        )
+    threshold_code = data.threshold_code or (factor.code if factor.code in C2P_FACTORS else "")
+    if threshold_code:
+        line = await require_code(client, THRESHOLDS, threshold_code, field="body.threshold_code")
+        if line.value("factor") != factor.code:
+            raise RuleViolation(
+                f"La ligne de seuil « {threshold_code} » ne concerne pas le facteur "
+                f"« {factor.display} ».",
+                code="threshold_of_other_factor",
+                errors=[{"field": "body.threshold_code", "message": "Seuil d'un autre facteur."}],
+            )
+    await _locked(session, company, expected, principal)
+    existing = next(
+        (
+            e
+            for e in await repository.exposures(session, [unit.id])
+            if e.factor_code == factor.code and e.threshold_code == threshold_code
+        ),
+        None,
+    )
+    exposure = existing or PenibiliteExposure(
+        tenant_id=company.tenant_id,
+        company_id=company.id,
+        work_unit_id=unit.id,
+        factor_code=factor.code,
+        threshold_code=threshold_code,
+    )
+    exposure.factor_display = factor.display
+    exposure.intensity = data.intensity
+    exposure.intensity_reached = data.intensity_reached
+    exposure.yearly_duration = data.yearly_duration
+    exposure.estimated = data.estimated
+    exposure.exposed_headcount = data.exposed_headcount
+    if existing is None:
+        session.add(exposure)
+    await session.flush()
+    return exposure
+
+
+# --- actions ------------------------------------------------------------------------------
+
+
+async def add_action(
+    session: AsyncSession,
+    *,
+    company: Company,
+    data: ActionCreate,
+    expected: int,
+    principal: Principal,
+    today: date,
+) -> Action:
+    deadline = data.deadline
+    if data.risk_id is not None:
+        risk = await _risk(session, company, data.risk_id)
+        if deadline is None:
+            method = await rating_method(session, company.tenant_id)
+            deadline = default_deadline(Priority(risk.priority), today, method)
+    if deadline is not None and deadline < today:
+        raise RuleViolation(
+            "L'échéance d'une nouvelle action ne peut pas être dans le passé.",
+            code="deadline_in_past",
+            errors=[{"field": "body.deadline", "message": "Échéance dans le passé."}],
+        )
+    duerp = await _locked(session, company, expected, principal)
+    action = Action(
+        tenant_id=company.tenant_id,
+        company_id=company.id,
+        duerp_id=duerp.id,
+        risk_id=data.risk_id,
+        measure_kind=data.measure_kind.value,
+        title=data.title,
+        description=data.description,
+        responsible=data.responsible,
+        deadline=deadline,
+        cost_eur=data.cost_eur,
+        resources=data.resources,
+        result_indicator=data.result_indicator,
+        status=ActionStatus.PLANNED.value,
+    )
+    session.add(action)
+    await session.flush()
+    return action
+
+
+async def update_action(
+    session: AsyncSession,
+    *,
+    company: Company,
+    action_id: uuid.UUID,
+    data: ActionUpdate,
+    expected: int,
+    principal: Principal,
+    today: date,
+) -> tuple[Action, str | None]:
+    """Change an action; returns it and its previous status when the status changed.
+
+    Finishing an action flags its risk for re-rating (the measure changed the situation);
+    abandoning one needs its reason.
+    """
+    action = await repository.get_in_company(
+        session, Action, company_id=company.id, object_id=action_id
+    )
+    if action is None:
+        raise NotFound("Action introuvable.")
+    new_status = data.status.value if data.status is not None else action.status
+    reason = data.status_reason if data.status_reason is not None else action.status_reason
+    if new_status == ActionStatus.ABANDONED.value and not reason.strip():
+        raise RuleViolation(
+            "Indiquer pourquoi l'action est abandonnée.",
+            code="abandon_reason_required",
+            errors=[{"field": "body.status_reason", "message": "Motif obligatoire."}],
+        )
+    await _locked(session, company, expected, principal)
+    for name in (
+        "title",
+        "description",
+        "responsible",
+        "deadline",
+        "cost_eur",
+        "resources",
+        "result_indicator",
+    ):
+        value = getattr(data, name)
+        if value is not None:
+            setattr(action, name, value)
+    action.status_reason = reason
+    previous = action.status if new_status != action.status else None
+    action.status = new_status
+    if new_status == ActionStatus.DONE.value:
+        action.done_on = data.done_on or action.done_on or today
+        if action.risk_id is not None and previous is not None:
+            risk = await session.get(Risk, action.risk_id)
+            if risk is not None:
+                risk.needs_rerating = True
+    elif previous is not None:
+        action.done_on = None
+    await session.flush()
+    return action, previous

@@ -1,0 +1,100 @@
+"""The open DUERP as its writers read it, and the action plan view."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from assessment.companies.models import Company
+from assessment.domain.snapshot import ActionStatus
+from assessment.duerp import repository
+from assessment.duerp.builder import action_snapshot, build_snapshot
+from assessment.duerp.schemas import ActionPlanView, CodeWarning, DuerpView
+from assessment.duerp.service import open_duerp
+from assessment.exports.model import PAPRIPACT_HEADCOUNT
+from assessment.reference.thesaurus_client import ThesaurusClient
+from assessment.tenancy.service import rating_method
+from assessment.versions.service import latest
+
+UPDATE_AFTER_DAYS = 365
+
+
+def _warning(entity: str, code: str, replaced_by: list[str]) -> str:
+    where = {"risk": "le danger", "work_unit": "le métier", "company": "le code NAF"}[entity]
+    replacement = ", ".join(replaced_by) if replaced_by else "aucun code de remplacement"
+    return (
+        f"Le code « {code} » utilisé pour {where} est obsolète : "
+        f"remplacement suggéré {replacement}."
+    )
+
+
+async def read(
+    session: AsyncSession, *, company: Company, client: ThesaurusClient, today: date
+) -> DuerpView:
+    duerp = await open_duerp(session, company)
+    last = await latest(session, company.id)
+    snapshot = await build_snapshot(
+        session,
+        company=company,
+        duerp=duerp,
+        method=await rating_method(session, company.tenant_id),
+        client=client,
+        year=today.year,
+        number=(last.number + 1) if last else 1,
+        published_at=datetime.now(UTC),
+        published_by="",
+        previous_hash=last.content_hash if last else None,
+    )
+    flags = await repository.open_flags(session, company.id)
+    age = (today - last.published_at.date()).days if last else None
+    return DuerpView(
+        company=snapshot.company,
+        lock_version=duerp.lock_version,
+        updated_at=duerp.updated_at,
+        method=snapshot.method,
+        work_units=snapshot.work_units,
+        actions=snapshot.actions,
+        penibilite_annex=snapshot.penibilite_annex,
+        warnings=[
+            CodeWarning(
+                entity=f.entity,
+                entity_id=f.entity_id,
+                code_system=f.code_system,
+                code=f.code,
+                replaced_by=list(f.replaced_by),
+                thesaurus_version=f.thesaurus_version,
+                message=_warning(f.entity, f.code, list(f.replaced_by)),
+            )
+            for f in flags
+        ],
+        last_version=last.number if last else None,
+        last_published_at=last.published_at if last else None,
+        to_update=age is None or age > UPDATE_AFTER_DAYS,
+    )
+
+
+async def action_plan(session: AsyncSession, *, company: Company, today: date) -> ActionPlanView:
+    """PAPRIPACT from 50 employees (L4121-3-1), else the list of prevention actions."""
+    duerp = await open_duerp(session, company)
+    actions = [action_snapshot(a) for a in await repository.actions(session, duerp.id)]
+    open_states = {ActionStatus.PLANNED, ActionStatus.IN_PROGRESS}
+    overdue = [
+        a
+        for a in actions
+        if a.status in open_states and a.deadline is not None and a.deadline < today
+    ]
+    papripact = company.headcount >= PAPRIPACT_HEADCOUNT
+    return ActionPlanView(
+        kind="papripact" if papripact else "list",
+        title=(
+            "Programme annuel de prévention des risques professionnels et d'amélioration des "
+            "conditions de travail (PAPRIPACT)"
+            if papripact
+            else "Liste des actions de prévention"
+        ),
+        actions=sorted(actions, key=lambda a: (a.deadline or date.max, a.title)),
+        overdue=overdue,
+        total_cost_eur=sum((a.cost_eur or Decimal(0) for a in actions), Decimal(0)),
+    )

@@ -1,0 +1,97 @@
+"""HTTP API of the fiche d'entreprise (SPSTI staff only, R4624-46)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response, status
+
+from assessment.dependencies import CompanyDep, IfMatch, StaffPrincipal, ThesaurusDep, today
+from assessment.domain.chain import ChainReport
+from assessment.domain.fiche import FicheSnapshot
+from assessment.fiche import service
+from assessment.fiche.schemas import FicheDraftIn, FicheDraftView
+from assessment.versions import service as versions
+from assessment.versions.schemas import VersionSummary
+from cosar_common.db.dependencies import OutboxDep, SessionDep
+
+router = APIRouter(prefix="/companies/{company_id}/fiche", tags=["fiche d'entreprise"])
+
+
+def _summary(version: versions.DocumentVersion) -> VersionSummary:
+    return VersionSummary(
+        number=version.number,
+        published_at=version.published_at,
+        published_by=version.published_by,
+        hash=version.content_hash,
+        previous_hash=version.previous_hash,
+    )
+
+
+@router.get("", summary="Lire la fiche d'entreprise en cours")
+async def read_fiche(
+    _: StaffPrincipal,
+    company: CompanyDep,
+    session: SessionDep,
+    client: ThesaurusDep,
+    response: Response,
+) -> FicheDraftView:
+    data = await service.view(session, company=company, client=client, year=today().year)
+    response.headers["ETag"] = f'"{data.lock_version}"'
+    return data
+
+
+@router.put("", summary="Enregistrer observations, expositions et actions recommandées")
+async def save_fiche(
+    data: FicheDraftIn,
+    _: StaffPrincipal,
+    company: CompanyDep,
+    session: SessionDep,
+    client: ThesaurusDep,
+    expected: IfMatch,
+    response: Response,
+) -> FicheDraftView:
+    await service.save(session, company=company, data=data, expected=expected, client=client)
+    view = await service.view(session, company=company, client=client, year=today().year)
+    response.headers["ETag"] = f'"{view.lock_version}"'
+    return view
+
+
+@router.post("/versions", status_code=status.HTTP_201_CREATED, summary="Publier la fiche")
+async def publish_fiche(
+    principal: StaffPrincipal,
+    company: CompanyDep,
+    session: SessionDep,
+    client: ThesaurusDep,
+    outbox: OutboxDep,
+    expected: IfMatch,
+) -> VersionSummary:
+    version = await service.publish(
+        session,
+        company=company,
+        expected=expected,
+        principal=principal,
+        client=client,
+        outbox=outbox,
+    )
+    return _summary(version)
+
+
+@router.get("/versions", summary="Versions publiées de la fiche")
+async def list_fiche_versions(
+    _: StaffPrincipal, company: CompanyDep, session: SessionDep
+) -> list[VersionSummary]:
+    return [_summary(v) for v in await versions.versions_of(session, company.id, versions.FICHE)]
+
+
+@router.get("/versions/verify", summary="Vérifier la chaîne d'empreintes des fiches")
+async def verify_fiche_chain(
+    _: StaffPrincipal, company: CompanyDep, session: SessionDep
+) -> ChainReport:
+    return versions.verify(await versions.versions_of(session, company.id, versions.FICHE))
+
+
+@router.get("/versions/{number}", summary="Lire une version publiée de la fiche")
+async def read_fiche_version(
+    number: int, _: StaffPrincipal, company: CompanyDep, session: SessionDep
+) -> FicheSnapshot:
+    version = await versions.get_version(session, company.id, number, versions.FICHE)
+    return FicheSnapshot.model_validate_json(version.content)

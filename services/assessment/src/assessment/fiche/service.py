@@ -1,0 +1,179 @@
+"""Use cases of the fiche d'entreprise (SPSTI staff only): draft, publish, versions."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from assessment.companies.models import Company
+from assessment.domain.fiche import (
+    FicheExposure,
+    FicheSnapshot,
+    RecommendedAction,
+    exposures_from_duerp,
+    fiche_published,
+)
+from assessment.domain.snapshot import CodedValue
+from assessment.duerp.builder import DANGERS, NAF, company_snapshot, work_unit_snapshots
+from assessment.duerp.service import actor, open_duerp
+from assessment.fiche.models import FicheDraft
+from assessment.fiche.schemas import FicheDraftIn, FicheDraftView
+from assessment.reference.thesaurus_client import ThesaurusClient, require_code
+from assessment.tenancy.service import pseudonym, rating_method, settings_of
+from assessment.versions.models import DocumentVersion
+from assessment.versions.service import FICHE, latest, seal
+from cosar_common.auth import Principal
+from cosar_common.errors import Conflict
+from cosar_common.events.outbox import OutboxWriter
+
+ACTIONS = "actions-prevention"
+
+
+async def draft_of(session: AsyncSession, company: Company) -> FicheDraft:
+    await session.execute(
+        insert(FicheDraft)
+        .values(
+            id=uuid.uuid4(),
+            tenant_id=company.tenant_id,
+            company_id=company.id,
+            lock_version=1,
+            observations="",
+            recommended_actions=[],
+            exposures=[],
+        )
+        .on_conflict_do_nothing()
+    )
+    found = await session.scalar(select(FicheDraft).where(FicheDraft.company_id == company.id))
+    assert found is not None
+    return found
+
+
+async def _bump(session: AsyncSession, draft: FicheDraft, expected: int) -> None:
+    bumped = await session.scalar(
+        update(FicheDraft)
+        .where(FicheDraft.id == draft.id, FicheDraft.lock_version == expected)
+        .values(lock_version=FicheDraft.lock_version + 1, updated_at=datetime.now(UTC))
+        .returning(FicheDraft.lock_version)
+    )
+    if bumped is None:
+        raise Conflict(
+            "La fiche d'entreprise a été modifiée entre-temps : rechargez-la.",
+            code="edit_conflict",
+        )
+    await session.refresh(draft)
+
+
+async def _exposures(
+    session: AsyncSession, company: Company, draft: FicheDraft, client: ThesaurusClient, year: int
+) -> list[FicheExposure]:
+    duerp = await open_duerp(session, company)
+    method = await rating_method(session, company.tenant_id)
+    units = await work_unit_snapshots(session, duerp, client, year, method.key)
+    lines = exposures_from_duerp(units, company.headcount)
+    lines += [FicheExposure.model_validate({**e, "source": "visite"}) for e in draft.exposures]
+    return lines
+
+
+def _recommended(draft: FicheDraft) -> list[RecommendedAction]:
+    return [RecommendedAction.model_validate(a) for a in draft.recommended_actions]
+
+
+async def view(
+    session: AsyncSession, *, company: Company, client: ThesaurusClient, year: int
+) -> FicheDraftView:
+    draft = await draft_of(session, company)
+    last = await latest(session, company.id, FICHE)
+    return FicheDraftView(
+        lock_version=draft.lock_version,
+        observations=draft.observations,
+        recommended_actions=[
+            RecommendedAction.model_validate(a) for a in draft.recommended_actions
+        ],
+        exposures=await _exposures(session, company, draft, client, year),
+        last_version=last.number if last else None,
+    )
+
+
+async def save(
+    session: AsyncSession,
+    *,
+    company: Company,
+    data: FicheDraftIn,
+    expected: int,
+    client: ThesaurusClient,
+) -> FicheDraft:
+    actions = []
+    for index, item in enumerate(data.recommended_actions):
+        concept = await require_code(
+            client, ACTIONS, item.code, field=f"body.recommended_actions.{index}.code"
+        )
+        coded = CodedValue(system=ACTIONS, code=concept.code, display=concept.display)
+        actions.append(RecommendedAction(action=coded, comment=item.comment))
+    exposures = []
+    for index, exposure in enumerate(data.exposures):
+        concept = await require_code(
+            client, DANGERS, exposure.hazard_code, field=f"body.exposures.{index}.hazard_code"
+        )
+        exposures.append(
+            {
+                "exposure": {"system": DANGERS, "code": concept.code, "display": concept.display},
+                "exposed_headcount": exposure.exposed_headcount,
+            }
+        )
+    draft = await draft_of(session, company)
+    await _bump(session, draft, expected)
+    draft.observations = data.observations
+    draft.recommended_actions = [a.model_dump(mode="json") for a in actions]
+    draft.exposures = exposures
+    await session.flush()
+    return draft
+
+
+async def publish(
+    session: AsyncSession,
+    *,
+    company: Company,
+    expected: int,
+    principal: Principal,
+    client: ThesaurusClient,
+    outbox: OutboxWriter,
+) -> DocumentVersion:
+    draft = await draft_of(session, company)
+    await _bump(session, draft, expected)
+    previous = await latest(session, company.id, FICHE)
+    now = datetime.now(UTC).replace(microsecond=0)
+    naf = await client.lookup(NAF, company.naf_code)
+    fiche = FicheSnapshot(
+        tenant_id=company.tenant_id,
+        company=company_snapshot(company, naf.display if naf else company.naf_code),
+        number=previous.number + 1 if previous else 1,
+        published_at=now,
+        published_by=actor(principal),
+        year=now.year,
+        exposures=await _exposures(session, company, draft, client, now.year),
+        observations=draft.observations,
+        recommended_actions=[
+            RecommendedAction.model_validate(a) for a in draft.recommended_actions
+        ],
+        previous_hash=previous.content_hash if previous else None,
+    )
+    version = await seal(
+        session,
+        company=company,
+        kind=FICHE,
+        document=fiche,
+        number=fiche.number,
+        previous_hash=fiche.previous_hash,
+        published_at=now,
+        published_by=fiche.published_by,
+    )
+    settings = await settings_of(session, company.tenant_id)
+    payload = fiche_published(
+        fiche, company_pseudonym=pseudonym(settings.pseudonym_key, company.id)
+    )
+    await outbox.add(session, payload, tenant_id=company.tenant_id)
+    return version

@@ -1,0 +1,55 @@
+"""HTTP API of a tenant's assessment settings: its rating method."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, ConfigDict, Field
+
+from assessment.dependencies import WriterPrincipal
+from assessment.domain.rating import METHODS
+from assessment.domain.snapshot import MethodBand, RatingMethodSnapshot
+from assessment.duerp.service import actor
+from assessment.tenancy import service
+from cosar_common.auth import Principal, Role, allow
+from cosar_common.db.dependencies import SessionDep
+
+router = APIRouter(prefix="/settings", tags=["paramètres du service"])
+
+AdminPrincipal = Annotated[Principal, Depends(allow(Role.SST_ADMIN))]
+
+
+class RatingMethodChoice(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    method: str = Field(examples=["gravite-probabilite-maitrise", "oira-fr", "kinney"])
+    bands: list[MethodBand] | None = Field(
+        default=None, description="Seuils de priorité propres au service (sinon ceux de la méthode)"
+    )
+
+
+@router.get("/rating-methods", summary="Méthodes de cotation disponibles")
+async def available_methods(_: WriterPrincipal) -> list[RatingMethodSnapshot]:
+    return [method.snapshot() for method in METHODS.values()]
+
+
+@router.get("/rating-method", summary="Méthode de cotation du service")
+async def current_method(principal: WriterPrincipal, session: SessionDep) -> RatingMethodSnapshot:
+    assert principal.tenant_id is not None
+    return (await service.rating_method(session, principal.tenant_id)).snapshot()
+
+
+@router.put("/rating-method", summary="Choisir la méthode de cotation du service")
+async def choose_method(
+    data: RatingMethodChoice, principal: AdminPrincipal, session: SessionDep
+) -> RatingMethodSnapshot:
+    assert principal.tenant_id is not None
+    method = await service.set_rating_method(
+        session,
+        tenant_id=principal.tenant_id,
+        key=data.method,
+        bands=data.bands,
+        actor=actor(principal),
+    )
+    return method.snapshot()

@@ -1,0 +1,83 @@
+"""A tenant's settings: its rating method and the key of its company pseudonyms."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from assessment.domain.rating import DEFAULT_METHOD, RatingError, RatingMethod, get_method
+from assessment.domain.snapshot import MethodBand
+from assessment.tenancy.models import TenantSettings
+from cosar_common.errors import RuleViolation
+
+
+async def settings_of(session: AsyncSession, tenant_id: str) -> TenantSettings:
+    """The tenant's settings, created with the defaults (and a fresh random key) if absent."""
+    await session.execute(
+        insert(TenantSettings)
+        .values(
+            tenant_id=tenant_id,
+            rating_method=DEFAULT_METHOD,
+            bands=[],
+            pseudonym_key=secrets.token_bytes(32),
+        )
+        .on_conflict_do_nothing()
+    )
+    found = await session.scalar(
+        select(TenantSettings).where(TenantSettings.tenant_id == tenant_id)
+    )
+    assert found is not None
+    return found
+
+
+def method_of(settings: TenantSettings) -> RatingMethod:
+    method = get_method(settings.rating_method)
+    if settings.bands:
+        method = method.with_bands([MethodBand.model_validate(b) for b in settings.bands])
+    return method
+
+
+async def rating_method(session: AsyncSession, tenant_id: str) -> RatingMethod:
+    return method_of(await settings_of(session, tenant_id))
+
+
+async def set_rating_method(
+    session: AsyncSession,
+    *,
+    tenant_id: str,
+    key: str,
+    bands: list[MethodBand] | None,
+    actor: str,
+) -> RatingMethod:
+    """Change the tenant's method (applies to ratings made from now on; published versions
+    keep the method they were made with)."""
+    settings = await settings_of(session, tenant_id)
+    try:
+        method = get_method(key)
+        if bands:
+            method = method.with_bands(bands)
+    except RatingError as exc:
+        raise rating_violation(exc) from exc
+    settings.rating_method = key
+    settings.bands = [b.model_dump(mode="json") for b in bands or []]
+    settings.updated_by = actor
+    await session.flush()
+    return method
+
+
+def pseudonym(key: bytes, value: uuid.UUID | str) -> str:
+    """The keyed hash that stands for a company (or an action) outside the tenant."""
+    return hmac.new(key, str(value).encode(), hashlib.sha256).hexdigest()
+
+
+def rating_violation(exc: RatingError) -> RuleViolation:
+    field = f"body.rating.{exc.field}" if exc.field else "body.rating"
+    return RuleViolation(
+        exc.message, code=exc.code, errors=[{"field": field, "message": exc.message}]
+    )

@@ -1,0 +1,176 @@
+"""HTTP API of published DUERP versions: publish, read, verify the chain, diff, export, CSE."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Query, Response, status
+
+from assessment.dependencies import (
+    CompanyDep,
+    IfMatch,
+    ThesaurusDep,
+    VersionReaderPrincipal,
+    WriterPrincipal,
+    today,
+)
+from assessment.domain.chain import ChainReport
+from assessment.domain.diff import SnapshotDiff
+from assessment.domain.snapshot import DuerpSnapshot
+from assessment.exports import (
+    ExportInput,
+    VersionHistoryEntry,
+    render_ods,
+    render_pdf,
+    render_xlsx,
+)
+from assessment.versions import service
+from assessment.versions.schemas import (
+    CseConsultation,
+    CseConsultationIn,
+    PublishRequest,
+    VersionSummary,
+)
+from cosar_common.auth import Principal, Role, allow
+from cosar_common.db.dependencies import OutboxDep, SessionDep
+
+router = APIRouter(prefix="/companies/{company_id}/duerp/versions", tags=["versions du DUERP"])
+
+# The CSE records its opinion; the employer may record it for the CSE too.
+CsePrincipal = Annotated[Principal, Depends(allow(Role.EMPLOYEE_REPRESENTATIVE, Role.EMPLOYER))]
+
+MEDIA = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
+}
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, summary="Publier une version (immuable)")
+async def publish(
+    company: CompanyDep,
+    principal: WriterPrincipal,
+    session: SessionDep,
+    client: ThesaurusDep,
+    outbox: OutboxDep,
+    expected: IfMatch,
+    response: Response,
+    body: PublishRequest | None = None,
+) -> VersionSummary:
+    version = await service.publish(
+        session,
+        company=company,
+        expected=expected,
+        year=body.year if body else None,
+        principal=principal,
+        client=client,
+        outbox=outbox,
+    )
+    response.headers["ETag"] = f'"{expected + 1}"'
+    return VersionSummary(
+        number=version.number,
+        published_at=version.published_at,
+        published_by=version.published_by,
+        hash=version.content_hash,
+        previous_hash=version.previous_hash,
+    )
+
+
+@router.get("", summary="Versions publiées, avec la consultation du CSE")
+async def list_versions(
+    company: CompanyDep, _: VersionReaderPrincipal, session: SessionDep
+) -> list[VersionSummary]:
+    consultations = await service.consultations(session, company.id)
+    return [
+        VersionSummary(
+            number=v.number,
+            published_at=v.published_at,
+            published_by=v.published_by,
+            hash=v.content_hash,
+            previous_hash=v.previous_hash,
+            consultation=(
+                CseConsultation.model_validate(consultations[v.id])
+                if v.id in consultations
+                else None
+            ),
+        )
+        for v in await service.versions_of(session, company.id)
+    ]
+
+
+@router.get("/verify", summary="Vérifier la chaîne d'empreintes des versions")
+async def verify(
+    company: CompanyDep, _: VersionReaderPrincipal, session: SessionDep
+) -> ChainReport:
+    return service.verify(await service.versions_of(session, company.id))
+
+
+@router.get("/diff", summary="Comparer deux versions quelconques")
+async def diff(
+    company: CompanyDep,
+    _: VersionReaderPrincipal,
+    session: SessionDep,
+    from_: Annotated[int, Query(alias="from", ge=1)],
+    to: Annotated[int, Query(ge=1)],
+) -> SnapshotDiff:
+    return await service.diff(session, company_id=company.id, from_number=from_, to_number=to)
+
+
+@router.get("/{number}", summary="Lire une version publiée (document complet)")
+async def read_version(
+    number: int, company: CompanyDep, _: VersionReaderPrincipal, session: SessionDep
+) -> DuerpSnapshot:
+    return service.snapshot_of(await service.get_version(session, company.id, number))
+
+
+@router.get("/{number}/export.{fmt}", summary="Exporter une version : PDF, XLSX ou ODS")
+async def export(
+    number: int,
+    fmt: Literal["pdf", "xlsx", "ods"],
+    company: CompanyDep,
+    _: VersionReaderPrincipal,
+    session: SessionDep,
+) -> Response:
+    versions = [v for v in await service.versions_of(session, company.id) if v.number <= number]
+    if not versions or versions[-1].number != number:
+        await service.get_version(session, company.id, number)  # raises the French 404
+    version = versions[-1]
+    data = ExportInput(
+        snapshot=service.snapshot_of(version),
+        hash=version.content_hash,
+        history=[
+            VersionHistoryEntry(
+                number=v.number,
+                published_at=v.published_at,
+                published_by=v.published_by,
+                hash=v.content_hash,
+            )
+            for v in versions
+        ],
+        tenant_name=company.tenant_id,
+    )
+    render = {"pdf": render_pdf, "xlsx": render_xlsx, "ods": render_ods}[fmt]
+    filename = f"DUERP-{company.siret}-v{number}.{fmt}"
+    return Response(
+        render(data),
+        media_type=MEDIA[fmt],
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@router.post(
+    "/{number}/cse-consultation",
+    status_code=status.HTTP_201_CREATED,
+    summary="Enregistrer la consultation du CSE sur une version",
+)
+async def record_consultation(
+    number: int,
+    data: CseConsultationIn,
+    company: CompanyDep,
+    principal: CsePrincipal,
+    session: SessionDep,
+) -> CseConsultation:
+    consultation = await service.record_consultation(
+        session, company=company, number=number, data=data, principal=principal, today=today()
+    )
+    return CseConsultation.model_validate(consultation)

@@ -1,0 +1,45 @@
+"""API schemas of published versions and CSE consultations."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Opinion = Literal["favourable", "unfavourable", "reserved"]
+
+
+class PublishRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    year: int | None = Field(
+        default=None, ge=2000, le=2200, description="Année évaluée (par défaut : l'année en cours)"
+    )
+
+
+class CseConsultationIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    consulted_on: date
+    opinion: Opinion = Field(description="favourable, unfavourable (défavorable) ou reserved")
+    proposals: str = Field(default="", max_length=20_000)
+
+
+class CseConsultation(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    consulted_on: date
+    opinion: Opinion
+    proposals: str
+    recorded_by: str
+    recorded_at: datetime
+
+
+class VersionSummary(BaseModel):
+    number: int
+    published_at: datetime
+    published_by: str
+    hash: str
+    previous_hash: str | None
+    consultation: CseConsultation | None = None
