@@ -3,6 +3,7 @@
 from cosar_common.events.assessment import ActionStatusChanged, DuerpPublished, FichePublished
 from cosar_common.events.envelope import EventEnvelope, EventPayload, RawEnvelope, envelope_for
 from cosar_common.events.registry import UnknownEvent, decode_payload, payload_class
+from cosar_common.events.reporting import ReportFinalised
 from cosar_common.events.thesaurus import VersionPublished
 
 __all__ = [
@@ -12,6 +13,7 @@ __all__ = [
     "EventPayload",
     "FichePublished",
     "RawEnvelope",
+    "ReportFinalised",
     "UnknownEvent",
     "VersionPublished",
     "decode_payload",

@@ -11,40 +11,23 @@ from __future__ import annotations
 import datetime as dt
 from typing import ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from cosar_common.events.aggregates import (
+    CODE_PATTERN,
+    PSEUDONYM_PATTERN,
+    Aggregate,
+    Pseudonym,
+    SizeBand,
+)
 from cosar_common.events.envelope import EventPayload
 from cosar_common.events.topics import ASSESSMENT_EVENTS
 
-# A pseudonym is a hex HMAC-SHA256: nothing else fits the pattern (no name, no SIRET).
-Pseudonym = str
-PSEUDONYM_PATTERN = r"^[0-9a-f]{64}$"
-# Codes of the regional thesaurus (NAF, dangers, pénibilité, PCS, prevention actions).
-CODE_PATTERN = r"^[A-Za-z0-9._-]{1,40}$"
-
-SizeBand = Literal["0", "1-9", "10-49", "50-249", "250+"]
 PriorityLevel = Literal["low", "moderate", "important", "major"]
 ActionState = Literal["planned", "in_progress", "done", "abandoned"]
 
 
-class _Aggregate(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-def size_band(headcount: int) -> SizeBand:
-    """INSEE-style headcount band; the exact headcount of a small company is not published."""
-    if headcount <= 0:
-        return "0"
-    if headcount < 10:
-        return "1-9"
-    if headcount < 50:
-        return "10-49"
-    if headcount < 250:
-        return "50-249"
-    return "250+"
-
-
-class HazardAggregate(_Aggregate):
+class HazardAggregate(Aggregate):
     """One hazard (or exposure) code of a company's DUERP, over all its work units."""
 
     code: str = Field(pattern=CODE_PATTERN)
@@ -55,12 +38,12 @@ class HazardAggregate(_Aggregate):
     pcs_codes: list[str] = Field(default_factory=list, description="PCS-ESE jobs exposed")
 
 
-class PenibiliteAggregate(_Aggregate):
+class PenibiliteAggregate(Aggregate):
     factor: str = Field(pattern=CODE_PATTERN)
     above_threshold: int = Field(ge=0, description="employees exposed above the C2P threshold")
 
 
-class ActionCounts(_Aggregate):
+class ActionCounts(Aggregate):
     planned: int = Field(default=0, ge=0)
     in_progress: int = Field(default=0, ge=0)
     done: int = Field(default=0, ge=0)
@@ -90,12 +73,12 @@ class DuerpPublished(EventPayload):
     actions: ActionCounts = Field(default_factory=ActionCounts)
 
 
-class ExposureAggregate(_Aggregate):
+class ExposureAggregate(Aggregate):
     code: str = Field(pattern=CODE_PATTERN)
     exposed_headcount: int = Field(ge=0)
 
 
-class RecommendedActionAggregate(_Aggregate):
+class RecommendedActionAggregate(Aggregate):
     code: str = Field(pattern=CODE_PATTERN)
     count: int = Field(ge=1)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from cosar_common.events.assessment import ActionStatusChanged, DuerpPublished, FichePublished
 from cosar_common.events.envelope import EventPayload, RawEnvelope
+from cosar_common.events.reporting import ReportFinalised
 from cosar_common.events.thesaurus import VersionPublished
 
 _PAYLOADS: dict[tuple[str, int], type[EventPayload]] = {}
@@ -14,7 +15,13 @@ def register(payload_cls: type[EventPayload]) -> type[EventPayload]:
     return payload_cls
 
 
-for _cls in (VersionPublished, DuerpPublished, FichePublished, ActionStatusChanged):
+for _cls in (
+    VersionPublished,
+    DuerpPublished,
+    FichePublished,
+    ActionStatusChanged,
+    ReportFinalised,
+):
     register(_cls)
 
 

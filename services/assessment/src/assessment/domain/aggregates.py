@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from assessment.domain.snapshot import ActionStatus, DuerpSnapshot, Priority
+from cosar_common.events.aggregates import size_band
 from cosar_common.events.assessment import (
     ActionCounts,
     DuerpPublished,
     HazardAggregate,
     PenibiliteAggregate,
-    size_band,
 )
 
 _RANK = {p: rank for rank, p in enumerate(Priority)}

@@ -13,11 +13,11 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from assessment.domain.snapshot import CodedValue, CompanySnapshot, Priority, WorkUnitSnapshot
+from cosar_common.events.aggregates import size_band
 from cosar_common.events.assessment import (
     ExposureAggregate,
     FichePublished,
     RecommendedActionAggregate,
-    size_band,
 )
 
 _RANK = {p: rank for rank, p in enumerate(Priority)}

@@ -50,17 +50,21 @@ def _unit_id(unit: WorkUnit) -> dict[str, uuid.UUID]:
     return {"id": unit.id}
 
 
-@router.get("", summary="Lire le document unique en cours (avec sa version de verrou)")
+@router.get(
+    "",
+    response_model=DuerpView,
+    summary="Lire le document unique en cours (avec sa version de verrou)",
+)
 async def read_duerp(
-    company: CompanyDep,
-    _: WriterPrincipal,
-    session: SessionDep,
-    client: ThesaurusDep,
-    response: Response,
-) -> DuerpView:
+    company: CompanyDep, _: WriterPrincipal, session: SessionDep, client: ThesaurusDep
+) -> Response:
     data = await view.read(session, company=company, client=client, today=today())
-    response.headers["ETag"] = f'"{data.lock_version}"'
-    return data
+    # Built and validated once by the view: serialise it as it is, not a second time.
+    return Response(
+        data.model_dump_json(),
+        media_type="application/json",
+        headers={"ETag": f'"{data.lock_version}"'},
+    )
 
 
 @router.post(

@@ -25,7 +25,10 @@ from cosar_common.errors import Conflict
 
 
 async def duerp_of(session: AsyncSession, *, tenant_id: str, company_id: uuid.UUID) -> Duerp:
-    """The company's open DUERP, created empty on first use."""
+    """The company's open DUERP, created empty on first use (reads do not write)."""
+    found = await session.scalar(select(Duerp).where(Duerp.company_id == company_id))
+    if found is not None:
+        return found
     await session.execute(
         insert(Duerp)
         .values(id=uuid.uuid4(), tenant_id=tenant_id, company_id=company_id, lock_version=1)

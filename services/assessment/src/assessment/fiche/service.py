@@ -34,6 +34,10 @@ ACTIONS = "actions-prevention"
 
 
 async def draft_of(session: AsyncSession, company: Company) -> FicheDraft:
+    """The company's fiche draft, created empty on first use (reads do not write)."""
+    found = await session.scalar(select(FicheDraft).where(FicheDraft.company_id == company.id))
+    if found is not None:
+        return found
     await session.execute(
         insert(FicheDraft)
         .values(

@@ -19,6 +19,11 @@ from cosar_common.errors import RuleViolation
 
 async def settings_of(session: AsyncSession, tenant_id: str) -> TenantSettings:
     """The tenant's settings, created with the defaults (and a fresh random key) if absent."""
+    found = await session.scalar(
+        select(TenantSettings).where(TenantSettings.tenant_id == tenant_id)
+    )
+    if found is not None:
+        return found
     await session.execute(
         insert(TenantSettings)
         .values(

@@ -116,11 +116,17 @@ async def diff(
     return await service.diff(session, company_id=company.id, from_number=from_, to_number=to)
 
 
-@router.get("/{number}", summary="Lire une version publiée (document complet)")
+@router.get(
+    "/{number}",
+    response_model=DuerpSnapshot,
+    summary="Lire une version publiée (document complet)",
+)
 async def read_version(
     number: int, company: CompanyDep, _: VersionReaderPrincipal, session: SessionDep
-) -> DuerpSnapshot:
-    return service.snapshot_of(await service.get_version(session, company.id, number))
+) -> Response:
+    version = await service.get_version(session, company.id, number)
+    # The stored canonical JSON is the version itself: answer it byte for byte.
+    return Response(bytes(version.content), media_type="application/json")
 
 
 @router.get("/{number}/export.{fmt}", summary="Exporter une version : PDF, XLSX ou ODS")
