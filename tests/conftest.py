@@ -194,6 +194,30 @@ async def assessment_service(
 
 
 @pytest.fixture(scope="session")
+async def reporting_service(
+    reference_loaded: Endpoints,
+    assessment_service: RunningService,
+    thesaurus_service: RunningService,
+) -> AsyncIterator[RunningService]:
+    """The reporting service, reading companies from the assessment service above."""
+    from reporting.app import create_app
+    from reporting.settings import ReportingSettings
+
+    group = f"reporting-test-{uuid.uuid4().hex[:8]}"
+    settings = service_env(
+        reference_loaded,
+        "reporting",
+        kafka_consumer_group=group,
+        thesaurus_url=thesaurus_service.url,
+        assessment_url=assessment_service.url,
+    )
+    app = create_app(ReportingSettings(**settings))
+    running = await start_service(app, "reporting")
+    yield running
+    await stop_service(running)
+
+
+@pytest.fixture(scope="session")
 async def token_for(infra: Endpoints) -> Callable[[str], Awaitable[str]]:
     """A real access token from Keycloak for a demo user (password grant of ``platform-cli``)."""
     cache: dict[str, str] = {}

@@ -1,5 +1,5 @@
 """Dependencies shared by the assessment's routers: roles, the company in the path, the
-thesaurus client and the optimistic-lock header."""
+thesaurus client (and, re-exported, the optimistic-lock header)."""
 
 from __future__ import annotations
 
@@ -8,14 +8,13 @@ from datetime import date
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Request
 
 from assessment.companies import service as companies
 from assessment.companies.models import Company
-from assessment.reference.thesaurus_client import ThesaurusClient
 from cosar_common.auth import Principal, Role, allow
 from cosar_common.db.dependencies import SessionDep
-from cosar_common.errors import AppError
+from cosar_common.thesaurus_client import ThesaurusClient
 
 PARIS = ZoneInfo("Europe/Paris")
 STAFF = (Role.SST_ADMIN, Role.SST_PREVENTER, Role.SST_PHYSICIAN)
@@ -35,28 +34,6 @@ def thesaurus_client(request: Request) -> ThesaurusClient:
 
 
 ThesaurusDep = Annotated[ThesaurusClient, Depends(thesaurus_client)]
-
-
-class PreconditionRequired(AppError):
-    status_code = 428
-    code = "if_match_required"
-    message = (
-        "En-tête If-Match obligatoire : indiquez la version du document unique que vous "
-        "modifiez (lock_version), pour ne pas écraser une modification concurrente."
-    )
-
-
-def if_match(value: Annotated[str | None, Header(alias="If-Match")] = None) -> int:
-    """The ``lock_version`` the client read (``If-Match: 3`` or ``If-Match: "3"``)."""
-    if value is None:
-        raise PreconditionRequired()
-    try:
-        return int(value.strip().removeprefix("W/").strip('"'))
-    except ValueError:
-        raise PreconditionRequired() from None
-
-
-IfMatch = Annotated[int, Depends(if_match)]
 
 
 def today() -> date:

@@ -6,6 +6,8 @@ that the shape of the contract (``extra="forbid"``, patterns that fit no name or
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -36,3 +38,12 @@ def size_band(headcount: int) -> SizeBand:
     if headcount < 250:
         return "50-249"
     return "250+"
+
+
+def pseudonym(key: bytes, value: object) -> Pseudonym:
+    """The keyed hash (HMAC-SHA256, hex) that stands for ``value`` outside its tenant.
+
+    ``key`` is a per-tenant secret kept in the producing service's database: the same company
+    always gets the same pseudonym, and nobody without the key can link it back.
+    """
+    return hmac.new(key, str(value).encode(), hashlib.sha256).hexdigest()

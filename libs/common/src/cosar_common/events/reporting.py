@@ -9,7 +9,7 @@ rates are ratios of these sums (DOMAIN §4), never means of the rates.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from pydantic import Field
 
@@ -36,7 +36,11 @@ class AccidentCounts(Aggregate):
 
 
 class DiseaseCount(Aggregate):
-    table: str = Field(pattern=CODE_PATTERN, description="occupational-disease table number")
+    regime: Literal["general", "agricultural"]
+    table: str = Field(
+        pattern=r"^[0-9]{1,3}( (bis|ter|quater))?( [A-Z])?$",
+        description="number of the occupational-disease table, e.g. 57 or 10 bis",
+    )
     count: int = Field(ge=1)
 
 

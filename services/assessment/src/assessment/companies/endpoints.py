@@ -6,6 +6,7 @@ import uuid
 from datetime import timedelta
 
 from fastapi import APIRouter, status
+from pydantic import BaseModel
 
 from assessment.companies import repository, service
 from assessment.companies.schemas import Company, CompanyCreate, CompanyToUpdate, CompanyUpdate
@@ -16,7 +17,9 @@ from assessment.dependencies import (
     WriterPrincipal,
     today,
 )
+from assessment.tenancy.service import settings_of
 from cosar_common.db.dependencies import SessionDep
+from cosar_common.events.aggregates import pseudonym
 
 router = APIRouter(prefix="/companies", tags=["entreprises"])
 
@@ -78,3 +81,28 @@ async def update_company(
         session, principal=principal, company_id=company_id, data=data, client=client
     )
     return Company.model_validate(company)
+
+
+class CompanyPseudonym(BaseModel):
+    company_id: uuid.UUID
+    pseudonym: str
+
+
+@router.get(
+    "/{company_id}/pseudonym",
+    summary="Pseudonyme de l'entreprise dans les événements (pour le service des bilans)",
+)
+async def company_pseudonym(
+    company_id: uuid.UUID, principal: WriterPrincipal, session: SessionDep
+) -> CompanyPseudonym:
+    """The keyed pseudonym that names this company in the assessment's events.
+
+    The reporting service asks it, with the caller's own token, when an establishment is
+    registered: so the action-plan events (pseudonymous) can be matched to the report, and
+    only by someone allowed to see the company.
+    """
+    company = await service.get(session, principal=principal, company_id=company_id)
+    settings = await settings_of(session, company.tenant_id)
+    return CompanyPseudonym(
+        company_id=company.id, pseudonym=pseudonym(settings.pseudonym_key, company.id)
+    )

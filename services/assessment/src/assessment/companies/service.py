@@ -14,9 +14,9 @@ from assessment.companies.schemas import CompanyCreate, CompanyUpdate
 from assessment.domain.siret import InvalidSiret, normalise_siret, siren_of
 from assessment.duerp.builder import NAF
 from assessment.duerp.repository import resolve_flags
-from assessment.reference.thesaurus_client import ThesaurusClient, require_code
 from cosar_common.auth import Principal
 from cosar_common.errors import Conflict, NotFound, RuleViolation
+from cosar_common.thesaurus_client import ThesaurusClient, require_code
 
 
 async def _naf(client: ThesaurusClient, code: str) -> str:

@@ -32,7 +32,7 @@ from assessment.domain.snapshot import (
 )
 from assessment.duerp import repository
 from assessment.duerp.models import Action, Duerp, PenibiliteExposure, Risk, WorkUnit
-from assessment.reference.thesaurus_client import ThesaurusClient, decimal_or_none
+from cosar_common.thesaurus_client import ThesaurusClient, decimal_or_none
 
 NAF = "naf-rev2"
 DANGERS = "dangers"

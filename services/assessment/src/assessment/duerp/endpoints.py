@@ -14,7 +14,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from assessment.dependencies import (
     CompanyDep,
-    IfMatch,
     ThesaurusDep,
     WriterPrincipal,
     today,
@@ -36,6 +35,7 @@ from assessment.duerp.schemas import (
     WorkUnitCreate,
     WorkUnitUpdate,
 )
+from cosar_common.concurrency import IfMatch
 from cosar_common.db.dependencies import OutboxDep, SessionDep
 
 router = APIRouter(prefix="/companies/{company_id}/duerp", tags=["document unique"])

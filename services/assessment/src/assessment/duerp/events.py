@@ -9,7 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from assessment.companies.models import Company
 from assessment.duerp.models import Action, Risk
-from assessment.tenancy.service import pseudonym, settings_of
+from assessment.tenancy.service import settings_of
+from cosar_common.events.aggregates import pseudonym
 from cosar_common.events.assessment import ActionState, ActionStatusChanged, PriorityLevel
 from cosar_common.events.outbox import OutboxWriter
 

@@ -34,10 +34,10 @@ from assessment.duerp.schemas import (
     WorkUnitCreate,
     WorkUnitUpdate,
 )
-from assessment.reference.thesaurus_client import ThesaurusClient, require_code
 from assessment.tenancy.service import rating_method, rating_violation
 from cosar_common.auth import Principal
 from cosar_common.errors import NotFound, RuleViolation
+from cosar_common.thesaurus_client import ThesaurusClient, require_code
 
 
 def actor(principal: Principal) -> str:

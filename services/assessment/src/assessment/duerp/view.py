@@ -14,9 +14,9 @@ from assessment.duerp.builder import action_snapshot, build_snapshot
 from assessment.duerp.schemas import ActionPlanView, CodeWarning, DuerpView
 from assessment.duerp.service import open_duerp
 from assessment.exports.model import PAPRIPACT_HEADCOUNT
-from assessment.reference.thesaurus_client import ThesaurusClient
 from assessment.tenancy.service import rating_method
 from assessment.versions.service import latest
+from cosar_common.thesaurus_client import ThesaurusClient
 
 UPDATE_AFTER_DAYS = 365
 

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
 
-from assessment.dependencies import CompanyDep, IfMatch, StaffPrincipal, ThesaurusDep, today
-from assessment.domain.chain import ChainReport
+from assessment.dependencies import CompanyDep, StaffPrincipal, ThesaurusDep, today
 from assessment.domain.fiche import FicheSnapshot
 from assessment.fiche import service
 from assessment.fiche.schemas import FicheDraftIn, FicheDraftView
 from assessment.versions import service as versions
 from assessment.versions.schemas import VersionSummary
+from cosar_common.concurrency import IfMatch
 from cosar_common.db.dependencies import OutboxDep, SessionDep
+from cosar_common.integrity import ChainReport
 
 router = APIRouter(prefix="/companies/{company_id}/fiche", tags=["fiche d'entreprise"])
 

@@ -22,13 +22,14 @@ from assessment.duerp.builder import DANGERS, NAF, company_snapshot, work_unit_s
 from assessment.duerp.service import actor, open_duerp
 from assessment.fiche.models import FicheDraft
 from assessment.fiche.schemas import FicheDraftIn, FicheDraftView
-from assessment.reference.thesaurus_client import ThesaurusClient, require_code
-from assessment.tenancy.service import pseudonym, rating_method, settings_of
+from assessment.tenancy.service import rating_method, settings_of
 from assessment.versions.models import DocumentVersion
 from assessment.versions.service import FICHE, latest, seal
 from cosar_common.auth import Principal
 from cosar_common.errors import Conflict
+from cosar_common.events.aggregates import pseudonym
 from cosar_common.events.outbox import OutboxWriter
+from cosar_common.thesaurus_client import ThesaurusClient, require_code
 
 ACTIONS = "actions-prevention"
 

@@ -11,9 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from assessment.library.models import LibraryEntry
 from assessment.library.schemas import ProposalIn, Review
-from assessment.reference.thesaurus_client import ThesaurusClient, require_code
 from cosar_common.auth import Principal, Role
 from cosar_common.errors import Conflict, NotFound
+from cosar_common.thesaurus_client import ThesaurusClient, require_code
 
 PUBLISHED = "published"
 PROPOSED = "proposed"

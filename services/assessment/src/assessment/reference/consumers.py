@@ -9,11 +9,11 @@ from faststream.kafka import KafkaRouter
 from pydantic import ValidationError
 
 from assessment.reference import service
-from assessment.reference.thesaurus_client import HttpThesaurusClient
 from cosar_common.events import RawEnvelope, UnknownEvent, VersionPublished
 from cosar_common.events.consuming import consume_once
 from cosar_common.events.topics import THESAURUS_EVENTS
 from cosar_common.runtime import RuntimeDep
+from cosar_common.thesaurus_client import HttpThesaurusClient
 
 logger = logging.getLogger(__name__)
 

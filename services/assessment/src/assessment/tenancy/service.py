@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import secrets
-import uuid
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
@@ -74,11 +71,6 @@ async def set_rating_method(
     settings.updated_by = actor
     await session.flush()
     return method
-
-
-def pseudonym(key: bytes, value: uuid.UUID | str) -> str:
-    """The keyed hash that stands for a company (or an action) outside the tenant."""
-    return hmac.new(key, str(value).encode(), hashlib.sha256).hexdigest()
 
 
 def rating_violation(exc: RatingError) -> RuleViolation:

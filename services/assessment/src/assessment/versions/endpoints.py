@@ -8,13 +8,11 @@ from fastapi import APIRouter, Depends, Query, Response, status
 
 from assessment.dependencies import (
     CompanyDep,
-    IfMatch,
     ThesaurusDep,
     VersionReaderPrincipal,
     WriterPrincipal,
     today,
 )
-from assessment.domain.chain import ChainReport
 from assessment.domain.diff import SnapshotDiff
 from assessment.domain.snapshot import DuerpSnapshot
 from assessment.exports import (
@@ -32,7 +30,9 @@ from assessment.versions.schemas import (
     VersionSummary,
 )
 from cosar_common.auth import Principal, Role, allow
+from cosar_common.concurrency import IfMatch
 from cosar_common.db.dependencies import OutboxDep, SessionDep
+from cosar_common.integrity import ChainReport
 
 router = APIRouter(prefix="/companies/{company_id}/duerp/versions", tags=["versions du DUERP"])
 

@@ -17,19 +17,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from assessment.companies.models import Company
 from assessment.domain.aggregates import duerp_published
-from assessment.domain.chain import ChainReport, StoredLink, build_link, verify_chain
 from assessment.domain.diff import SnapshotDiff, diff_snapshots
 from assessment.domain.snapshot import DuerpSnapshot
 from assessment.duerp import repository
 from assessment.duerp.builder import build_snapshot
 from assessment.duerp.service import actor, open_duerp
-from assessment.reference.thesaurus_client import ThesaurusClient
-from assessment.tenancy.service import method_of, pseudonym, settings_of
+from assessment.tenancy.service import method_of, settings_of
 from assessment.versions.models import CseConsultation, DocumentVersion
 from assessment.versions.schemas import CseConsultationIn
 from cosar_common.auth import Principal
 from cosar_common.errors import Conflict, NotFound
+from cosar_common.events.aggregates import pseudonym
 from cosar_common.events.outbox import OutboxWriter
+from cosar_common.integrity import ChainReport, StoredLink, build_link, verify_chain
+from cosar_common.thesaurus_client import ThesaurusClient
 
 DUERP = "duerp"
 FICHE = "fiche"

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from pydantic import BaseModel
 
-from assessment.domain.chain import (
+from cosar_common.integrity import (
     StoredLink,
     build_link,
     canonical_json,

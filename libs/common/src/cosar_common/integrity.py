@@ -1,4 +1,5 @@
-"""The tamper-evident chain of published DUERP versions (R4121-4: kept at least 40 years).
+"""Tamper-evident chains of published documents: DUERP versions (R4121-4: kept at least 40
+years), fiches d'entreprise, finalised annual reports.
 
 Each version is stored as canonical JSON that names the hash of the version before it; its own
 SHA-256 is stored beside it. Changing, removing or relinking a stored version breaks the chain

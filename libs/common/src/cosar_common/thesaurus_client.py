@@ -1,7 +1,8 @@
-"""Reading the regional thesaurus: ``$lookup`` over HTTP with this service's token, cached.
+"""Reading the regional thesaurus: ``$lookup`` over HTTP with the calling service's own token
+(client credentials), cached.
 
 DESIGN §2 allows one synchronous call between services: reading reference data, with a
-service token, a timeout and a cache. Every code the assessment stores goes through
+service token, a timeout and a cache. Every code a service stores goes through
 :func:`require_code`: an unknown code or a deprecated one is refused with a French message that
 names the replacement.
 """
@@ -18,6 +19,7 @@ import httpx
 
 from cosar_common.auth.service_token import ServiceTokenProvider
 from cosar_common.errors import RuleViolation, ServiceUnavailable
+from cosar_common.runtime import Runtime
 
 
 @dataclass(frozen=True)
@@ -140,6 +142,24 @@ class HttpThesaurusClient:
         return found
 
 
+def connect_thesaurus(runtime: Runtime) -> None:
+    """Startup hook: ``runtime.extensions["thesaurus"]``, this service's thesaurus client."""
+    settings = runtime.settings
+    tokens = ServiceTokenProvider(
+        server_url=settings.keycloak_url,
+        realm=settings.keycloak_realm,
+        client_id=settings.oidc_client_id,
+        client_secret=settings.oidc_client_secret,
+    )
+    runtime.extensions["thesaurus"] = HttpThesaurusClient(
+        base_url=settings.thesaurus_url,
+        http=runtime.http,
+        tokens=tokens,
+        ttl_s=settings.thesaurus_cache_ttl_s,
+        timeout_s=settings.thesaurus_timeout_s,
+    )
+
+
 def _unavailable() -> ServiceUnavailable:
     return ServiceUnavailable(
         "Le thésaurus régional ne répond pas : réessayez dans un instant.",
@@ -153,6 +173,10 @@ SYSTEM_LABELS = {
     "pcs-ese-2017": "PCS-ESE",
     "penibilite-facteurs": "des facteurs de pénibilité",
     "actions-prevention": "des actions de prévention",
+    "maladies-professionnelles-rg": "des tableaux de maladies professionnelles (régime général)",
+    "maladies-professionnelles-agricole": (
+        "des tableaux de maladies professionnelles (régime agricole)"
+    ),
 }
 
 
