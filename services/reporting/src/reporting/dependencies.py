@@ -1,0 +1,56 @@
+"""Dependencies shared by the reporting routers: roles, clients, the caller's token."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+from fastapi import Depends, Request
+
+from cosar_common.auth import Principal, Role, allow
+from cosar_common.errors import NotAuthenticated
+from cosar_common.thesaurus_client import ThesaurusClient
+from reporting.clients import AssessmentClient
+from reporting.settings import ReportingSettings
+
+PARIS = ZoneInfo("Europe/Paris")
+
+# Employers keep their own establishments' reports; the SPSTI's staff read and help.
+ReportPrincipal = Annotated[
+    Principal,
+    Depends(allow(Role.EMPLOYER, Role.SST_ADMIN, Role.SST_PREVENTER, Role.SST_PHYSICIAN)),
+]
+
+
+def assessment_client(request: Request) -> AssessmentClient:
+    client: AssessmentClient = request.app.state.runtime.extensions["assessment"]
+    return client
+
+
+def settings(request: Request) -> ReportingSettings:
+    value: ReportingSettings = request.app.state.runtime.settings
+    return value
+
+
+def bearer_token(request: Request) -> str:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise NotAuthenticated()
+    return token
+
+
+def thesaurus_client(request: Request) -> ThesaurusClient:
+    client: ThesaurusClient = request.app.state.runtime.extensions["thesaurus"]
+    return client
+
+
+ThesaurusDep = Annotated[ThesaurusClient, Depends(thesaurus_client)]
+AssessmentDep = Annotated[AssessmentClient, Depends(assessment_client)]
+SettingsDep = Annotated[ReportingSettings, Depends(settings)]
+TokenDep = Annotated[str, Depends(bearer_token)]
+
+
+def today() -> datetime:
+    return datetime.now(PARIS)

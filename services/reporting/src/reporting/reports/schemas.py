@@ -1,0 +1,42 @@
+"""API schemas of annual reports."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from reporting.reports.figures import FiguresView
+
+
+class ReportCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    input: dict[str, Any] = Field(
+        description="Le bilan (parties I à IV), au format ReportInput ; l'année en fait partie"
+    )
+
+
+class ReportSummary(BaseModel):
+    id: uuid.UUID
+    establishment_id: uuid.UUID
+    year: int
+    revision: int
+    status: str
+    lock_version: int
+    hash: str | None = None
+    previous_hash: str | None = None
+    finalised_at: datetime | None = None
+
+
+class ReportView(ReportSummary):
+    input: dict[str, Any]
+    figures: FiguresView
+
+
+class LineErrorOut(BaseModel):
+    line: int
+    field: str
+    message: str
