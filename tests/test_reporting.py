@@ -13,6 +13,7 @@ import asyncpg
 import httpx
 import pytest
 from openpyxl import Workbook
+from pypdf import PdfReader
 
 from tests.assessment_client import DuerpClient, auth, create_company
 from tests.conftest import eventually
@@ -207,6 +208,21 @@ async def test_finalise_freezes_emits_aggregates_and_corrections_are_new_revisio
     assert correction.json()["revision"] == 2
     assert again.status_code == 409  # only the latest revision is corrected
     assert second.json()["previous_hash"] == final.json()["hash"]
+    async with httpx.AsyncClient(
+        base_url=reporting_service.url, headers=auth(staff), timeout=60
+    ) as http:
+        pdf = await http.get(f"/reports/{report_id}/document.pdf")
+        pdf_again = await http.get(f"/reports/{report_id}/document.pdf")
+        odt = await http.get(f"/reports/{report_id}/document.odt")
+        page = await http.get(f"/reports/{report_id}/document.html")
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert pdf.content == pdf_again.content  # a finalised revision renders the same each time
+    assert "20,00" in text  # TF of the sample: 12 × 1 000 000 / 600 000
+    assert "0,60" in text  # TG: 360 × 1 000 / 600 000
+    assert final.json()["hash"][:12] in text
+    assert odt.content[:2] == b"PK"
+    assert "rapport 2024" in page.text
+    assert final.json()["hash"][:12] in page.text
 
     db = await asyncpg.connect(
         migrated.dsn("reporting_app", "reporting_app", "reporting", driver=None)
@@ -282,19 +298,19 @@ async def test_actions_come_from_the_assessment_plan(
         base_url=reporting_service.url, headers=auth(staff), timeout=30
     ) as http:
 
-        async def prefilled() -> list[dict[str, Any]] | None:
-            # Recreated until the events arrived: a fresh establishment for each try.
-            response = await http.post(
-                f"/establishments/{establishment['id']}/reports",
-                json={"input": sample.sample_report_data(actions=[])},
+        async def arrived() -> list[dict[str, Any]] | None:
+            response = await http.get(
+                f"/establishments/{establishment['id']}/plan-actions", params={"year": 2024}
             )
-            if response.status_code != 201:
-                return None
-            report = (await http.get(f"/reports/{response.json()['id']}")).json()
-            actions = report["input"]["means_and_actions"]["actions"]
-            return actions if actions else None
+            return response.json() or None
 
-        actions = await eventually(prefilled, timeout=30)
+        await eventually(arrived, timeout=30)
+        created = await http.post(
+            f"/establishments/{establishment['id']}/reports",
+            json={"input": sample.sample_report_data(actions=[])},
+        )
+        report = (await http.get(f"/reports/{created.json()['id']}")).json()
+        actions = report["input"]["means_and_actions"]["actions"]
     assert [a["state"] for a in actions] == ["done"]
     assert actions[0]["completed_on"] == "2024-06-03"
     assert actions[0]["title"] == "Protection collective — danger PHY.BRUIT"
