@@ -218,6 +218,27 @@ async def reporting_service(
 
 
 @pytest.fixture(scope="session")
+async def indicators_service(
+    reference_loaded: Endpoints, thesaurus_service: RunningService
+) -> AsyncIterator[RunningService]:
+    """The indicators service, consuming the aggregate topics of the real Kafka."""
+    from indicators.app import create_app
+    from indicators.settings import IndicatorsSettings
+
+    group = f"indicators-test-{uuid.uuid4().hex[:8]}"
+    settings = service_env(
+        reference_loaded,
+        "indicators",
+        kafka_consumer_group=group,
+        thesaurus_url=thesaurus_service.url,
+    )
+    app = create_app(IndicatorsSettings(**settings))
+    running = await start_service(app, "indicators")
+    yield running
+    await stop_service(running)
+
+
+@pytest.fixture(scope="session")
 async def token_for(infra: Endpoints) -> Callable[[str], Awaitable[str]]:
     """A real access token from Keycloak for a demo user (password grant of ``platform-cli``)."""
     cache: dict[str, str] = {}

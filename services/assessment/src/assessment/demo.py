@@ -5,13 +5,16 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import select
 
+from assessment.companies.events import emit_registered
 from assessment.companies.models import Company
 from assessment.domain.siret import siren_of
 from cosar_common.db import TenantContext, make_engine, make_session_factory, transaction
+from cosar_common.events.outbox import OutboxWriter
 
 
 async def load_demo(database_url: str, demo_file: Path) -> int:
@@ -20,6 +23,8 @@ async def load_demo(database_url: str, demo_file: Path) -> int:
     engine = make_engine(database_url, pool_size=2, application_name="assessment-demo")
     factory = make_session_factory(engine)
     created = 0
+    outbox = OutboxWriter(producer="assessment")
+    today = date.today()
     try:
         for tenant in data["tenants"]:
             context = TenantContext.system(tenant["tenant_id"])
@@ -28,19 +33,21 @@ async def load_demo(database_url: str, demo_file: Path) -> int:
                     company_id = uuid.UUID(item["id"])
                     if await session.scalar(select(Company.id).where(Company.id == company_id)):
                         continue
-                    session.add(
-                        Company(
-                            id=company_id,
-                            tenant_id=tenant["tenant_id"],
-                            name=item["name"],
-                            siret=item["siret"],
-                            siren=siren_of(item["siret"]),
-                            address=item.get("city", ""),
-                            naf_code=item["naf"],
-                            headcount=item["headcount"],
-                            has_cse=item["headcount"] >= 11,
-                        )
+                    company = Company(
+                        id=company_id,
+                        tenant_id=tenant["tenant_id"],
+                        name=item["name"],
+                        siret=item["siret"],
+                        siren=siren_of(item["siret"]),
+                        address=item.get("city", ""),
+                        naf_code=item["naf"],
+                        headcount=item["headcount"],
+                        has_cse=item["headcount"] >= 11,
                     )
+                    session.add(company)
+                    await session.flush()
+                    # Relayed once the service runs: the indicators count the member companies.
+                    await emit_registered(session, outbox=outbox, company=company, today=today)
                     created += 1
     finally:
         await engine.dispose()

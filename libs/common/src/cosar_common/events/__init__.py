@@ -1,6 +1,11 @@
 """Event contracts (versioned envelope + typed payloads), topics, outbox and inbox."""
 
-from cosar_common.events.assessment import ActionStatusChanged, DuerpPublished, FichePublished
+from cosar_common.events.assessment import (
+    ActionStatusChanged,
+    CompanyRegistered,
+    DuerpPublished,
+    FichePublished,
+)
 from cosar_common.events.envelope import EventEnvelope, EventPayload, RawEnvelope, envelope_for
 from cosar_common.events.registry import UnknownEvent, decode_payload, payload_class
 from cosar_common.events.reporting import ReportFinalised
@@ -8,6 +13,7 @@ from cosar_common.events.thesaurus import VersionPublished
 
 __all__ = [
     "ActionStatusChanged",
+    "CompanyRegistered",
     "DuerpPublished",
     "EventEnvelope",
     "EventPayload",

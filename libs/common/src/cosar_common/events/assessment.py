@@ -118,3 +118,18 @@ class ActionStatusChanged(EventPayload):
     deadline: dt.date | None = None
     done_on: dt.date | None = None
     changed_on: dt.date
+
+
+class CompanyRegistered(EventPayload):
+    """A member company was registered (or its sector or size changed): the denominators of
+    the coverage indicators. Pseudonym, sector and size band only."""
+
+    event_type: ClassVar[str] = "assessment.company-registered"
+    schema_version: ClassVar[int] = 1
+    topic: ClassVar[str] = ASSESSMENT_EVENTS
+
+    company: Pseudonym = Field(pattern=PSEUDONYM_PATTERN)
+    naf_code: str = Field(pattern=CODE_PATTERN)
+    size_band: SizeBand
+    headcount: int = Field(ge=0)
+    registered_on: dt.date

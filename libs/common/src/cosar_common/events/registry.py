@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from cosar_common.events.assessment import ActionStatusChanged, DuerpPublished, FichePublished
+from cosar_common.events.assessment import (
+    ActionStatusChanged,
+    CompanyRegistered,
+    DuerpPublished,
+    FichePublished,
+)
 from cosar_common.events.envelope import EventPayload, RawEnvelope
 from cosar_common.events.reporting import ReportFinalised
 from cosar_common.events.thesaurus import VersionPublished
@@ -20,6 +25,7 @@ for _cls in (
     DuerpPublished,
     FichePublished,
     ActionStatusChanged,
+    CompanyRegistered,
     ReportFinalised,
 ):
     register(_cls)

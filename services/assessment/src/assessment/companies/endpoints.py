@@ -9,6 +9,7 @@ from fastapi import APIRouter, status
 from pydantic import BaseModel
 
 from assessment.companies import repository, service
+from assessment.companies.events import emit_registered
 from assessment.companies.schemas import Company, CompanyCreate, CompanyToUpdate, CompanyUpdate
 from assessment.dependencies import (
     StaffPrincipal,
@@ -18,7 +19,7 @@ from assessment.dependencies import (
     today,
 )
 from assessment.tenancy.service import settings_of
-from cosar_common.db.dependencies import SessionDep
+from cosar_common.db.dependencies import OutboxDep, SessionDep
 from cosar_common.events.aggregates import pseudonym
 
 router = APIRouter(prefix="/companies", tags=["entreprises"])
@@ -30,9 +31,14 @@ UPDATE_AFTER = timedelta(days=365)
     "", status_code=status.HTTP_201_CREATED, summary="Enregistrer une entreprise adhérente"
 )
 async def create_company(
-    data: CompanyCreate, principal: StaffPrincipal, session: SessionDep, client: ThesaurusDep
+    data: CompanyCreate,
+    principal: StaffPrincipal,
+    session: SessionDep,
+    client: ThesaurusDep,
+    outbox: OutboxDep,
 ) -> Company:
     company = await service.create(session, principal=principal, data=data, client=client)
+    await emit_registered(session, outbox=outbox, company=company, today=today())
     return Company.model_validate(company)
 
 
@@ -76,10 +82,13 @@ async def update_company(
     principal: WriterPrincipal,
     session: SessionDep,
     client: ThesaurusDep,
+    outbox: OutboxDep,
 ) -> Company:
     company = await service.update(
         session, principal=principal, company_id=company_id, data=data, client=client
     )
+    if data.naf_code is not None or data.headcount is not None:
+        await emit_registered(session, outbox=outbox, company=company, today=today())
     return Company.model_validate(company)
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
+
+import typer
 
 from cosar_common.cli import make_cli
 from indicators.settings import IndicatorsSettings
@@ -16,3 +19,21 @@ app = make_cli(
     migrations_dir=MIGRATIONS,
     help_text="Service indicators : Indicateurs régionaux.",
 )
+
+
+@app.command("rebuild")
+def rebuild_command() -> None:
+    """Replay the topics from offset 0 into empty fact tables (stop the service first)."""
+    from cosar_common.db import make_engine, make_session_factory
+    from indicators.facts.rebuild import replay
+
+    async def run() -> dict[str, int]:
+        settings = IndicatorsSettings()
+        engine = make_engine(settings.app_database_url, pool_size=2, application_name="rebuild")
+        try:
+            return await replay(make_session_factory(engine), settings)
+        finally:
+            await engine.dispose()
+
+    outcome = asyncio.run(run())
+    typer.echo("indicators rebuilt: " + ", ".join(f"{k} {v}" for k, v in sorted(outcome.items())))

@@ -1,0 +1,80 @@
+"""CSV and XLSX exports of an indicator: the same cells, secret ones marked the same way."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from fastapi.responses import Response
+from openpyxl import Workbook
+
+from indicators.api.schemas import CellOut, IndicatorResult
+from indicators.domain.secrecy import SECRET_LABEL
+
+HEADER = ["Ventilation", "Service", "Valeur", "Numérateur", "Dénominateur", "Statut", "Note"]
+STATUS = {
+    "published": "publié",
+    "secret": SECRET_LABEL,
+    "small-denominator": "non publié (dénominateur trop petit)",
+}
+
+
+def _row(cell: CellOut) -> list[object]:
+    secret = cell.status == "secret"
+    return [
+        cell.group or "Ensemble",
+        cell.tenant or "",
+        SECRET_LABEL if secret else ("" if cell.value is None else round(cell.value, 4)),
+        SECRET_LABEL if cell.numerator is None and secret else cell.numerator,
+        "" if cell.denominator is None else cell.denominator,
+        STATUS.get(cell.status, cell.status),
+        cell.note or "",
+    ]
+
+
+def rows(result: IndicatorResult) -> list[list[object]]:
+    return [_row(c) for c in [*result.cells, *result.by_tenant]]
+
+
+def _filename(result: IndicatorResult, extension: str) -> str:
+    return f"indicateur-{result.indicator.code}-{result.scope}-{result.year}.{extension}"
+
+
+def csv_response(result: IndicatorResult) -> Response:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow([f"{result.indicator.label} — {result.indicator.definition}"])
+    writer.writerow([f"Unité : {result.indicator.unit} ; année {result.year}"])
+    writer.writerow(HEADER)
+    for row in rows(result):
+        writer.writerow(
+            [
+                "" if v is None else str(v).replace(".", ",") if isinstance(v, float) else v
+                for v in row
+            ]
+        )
+    return Response(
+        "\ufeff" + buffer.getvalue(),  # BOM: spreadsheet software reads it as UTF-8
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{_filename(result, "csv")}"'},
+    )
+
+
+def xlsx_response(result: IndicatorResult) -> Response:
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "Indicateur"
+    sheet.append([result.indicator.label])
+    sheet.append([result.indicator.definition])
+    sheet.append([f"Unité : {result.indicator.unit} ; année {result.year}"])
+    sheet.append(HEADER)
+    for row in rows(result):
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return Response(
+        buffer.getvalue(),
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{_filename(result, "xlsx")}"'},
+    )

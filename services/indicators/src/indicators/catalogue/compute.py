@@ -1,0 +1,166 @@
+"""Indicator cells from company contributions, with statistical secrecy where it is due.
+
+Pure functions. A regional result is protected as linked tables — tenant × breakdown with all
+margins, numerator and denominator together — by the secrecy module (primary rules, secondary
+suppression, attack check); a rate inherits the secrecy of its two terms and is withheld on too
+small a denominator. A tenant's own result (its SPSTI staff, its CPOM) is not protected: it
+never leaves the tenant; its position is given against the protected regional figure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from indicators.catalogue.definitions import Breakdown, IndicatorDefinition
+from indicators.domain.secrecy import (
+    SECRET_LABEL,
+    TOTAL,
+    CellKey,
+    Dimension,
+    PrimaryRules,
+    Protection,
+    ProtectionLevel,
+    Record,
+    TableSpec,
+    build_tables,
+    protect,
+    publishable_rates,
+)
+from indicators.domain.secrecy.rates import RateStatus
+
+TENANT = "tenant"
+GROUP = "group"
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """One company's (or establishment's) terms of an indicator at its finest coordinates."""
+
+    tenant: str
+    company: str
+    group: str  # the breakdown code (NAF division, size band, hazard, factor…)
+    numerator: float
+    denominator: float = 0.0
+
+
+@dataclass(frozen=True)
+class CellResult:
+    group: str
+    tenant: str | None
+    value: float | None
+    numerator: float | None
+    denominator: float | None
+    status: str  # published | secret | small-denominator
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Result:
+    cells: list[CellResult]
+    by_tenant: list[CellResult] = field(default_factory=list)
+
+
+def group_dimension(
+    breakdown: Breakdown, codes: Sequence[str], parents: dict[str, str]
+) -> Dimension:
+    """The breakdown's hierarchy: NAF divisions under their sections, otherwise flat."""
+    if breakdown is Breakdown.NAF_DIVISION:
+        sections = {parents[c] for c in codes}
+        return Dimension(GROUP, {**{s: TOTAL for s in sections}, **{c: parents[c] for c in codes}})
+    return Dimension.flat(GROUP, codes)
+
+
+def _records(definition: IndicatorDefinition, rows: Sequence[Contribution]) -> list[Record]:
+    records = []
+    for row in rows:
+        coords = {TENANT: row.tenant, GROUP: row.group}
+        persons = round(row.numerator) if definition.persons else None
+        records.append(Record("num", row.company, coords, row.numerator, persons))
+        if definition.denominator is not None:
+            records.append(Record("den", row.company, coords, row.denominator))
+    return records
+
+
+def regional(
+    definition: IndicatorDefinition,
+    rows: Sequence[Contribution],
+    groups: Dimension,
+    *,
+    rules: PrimaryRules,
+    level: ProtectionLevel,
+) -> Result:
+    """All tenants: cells by breakdown and by tenant × breakdown, protected together."""
+    if not rows:
+        return Result(cells=[])
+    tenants = Dimension.flat(TENANT, sorted({r.tenant for r in rows}))
+    depth = {GROUP: 2 if any(groups.level(c) == 2 for c in groups.parents) else 1}
+    specs = [TableSpec("numerator", "num", (tenants, groups), depth)]
+    if definition.denominator is not None:
+        specs.append(TableSpec("denominator", "den", (tenants, groups), depth))
+    protection = protect(build_tables(_records(definition, rows), specs), rules=rules, level=level)
+    cells, by_tenant = [], []
+    for key in sorted({k.coords for k in protection.tables.cells}):
+        coords = dict(key)
+        result = _cell(definition, protection, key)
+        if TENANT in coords:
+            by_tenant.append(result)
+        else:
+            cells.append(result)
+    return Result(cells=cells, by_tenant=by_tenant)
+
+
+def _cell(
+    definition: IndicatorDefinition, protection: Protection, coords: tuple[tuple[str, str], ...]
+) -> CellResult:
+    where = dict(coords)
+    group, tenant = where.get(GROUP, TOTAL), where.get(TENANT)
+    numerator_key = CellKey("num", coords)
+    num_secret = protection.is_secret(numerator_key)
+    numerator = None if num_secret else protection.tables.value(numerator_key)
+    if definition.denominator is None:
+        status = "secret" if num_secret else "published"
+        return CellResult(
+            group, tenant, numerator, numerator, None, status, SECRET_LABEL if num_secret else None
+        )
+    denominator_key = CellKey("den", coords)
+    den_secret = protection.is_secret(denominator_key)
+    rate = publishable_rates(
+        protection,
+        protection,
+        measure="rate",
+        factor=definition.factor,
+        min_denominator=definition.min_denominator,
+        numerator_measure="num",
+        denominator_measure="den",
+    ).get(CellKey("rate", coords))
+    denominator = None if den_secret else protection.tables.value(denominator_key)
+    if rate is None or rate.status is RateStatus.SECRET:
+        return CellResult(group, tenant, None, numerator, denominator, "secret", SECRET_LABEL)
+    if rate.status is RateStatus.SMALL_DENOMINATOR:
+        note = "Dénominateur trop petit pour que le taux ait un sens : non publié."
+        return CellResult(group, tenant, None, numerator, denominator, "small-denominator", note)
+    return CellResult(group, tenant, rate.value, numerator, denominator, "published")
+
+
+def own(definition: IndicatorDefinition, rows: Sequence[Contribution], groups: Dimension) -> Result:
+    """One tenant's own figures (its staff see its member companies anyway): no secrecy,
+    but rates still need their minimum denominator."""
+    sums: dict[str, list[float]] = {}
+    for row in rows:
+        for code in groups.ancestors(row.group):
+            entry = sums.setdefault(code, [0.0, 0.0])
+            entry[0] += row.numerator
+            entry[1] += row.denominator
+    cells = []
+    for code, (num, den) in sorted(sums.items()):
+        if definition.denominator is None:
+            cells.append(CellResult(code, None, num, num, None, "published"))
+        elif den <= 0 or den < definition.min_denominator:
+            note = "Dénominateur trop petit pour que le taux ait un sens : non publié."
+            cells.append(CellResult(code, None, None, num, den, "small-denominator", note))
+        else:
+            cells.append(
+                CellResult(code, None, num / den * definition.factor, num, den, "published")
+            )
+    return Result(cells=cells)

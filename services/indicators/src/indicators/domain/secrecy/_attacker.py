@@ -1,0 +1,267 @@
+"""The attacker's linear programs, solved with HiGHS; shared by the attack check and the
+secondary suppression (which turns the attacker's dual solutions into Benders cuts).
+
+Deviation form (Fischetti & Salazar, "Solving the cell suppression problem on tabular data with
+linear constraints", *Management Science* 47(7), 2001, §2): for suppressed cells ``j`` the attacker
+knows ``x_j >= 0`` and, for every equation, ``Σ M_rj x_j = 0`` with published cells fixed at their
+values. With ``z_j = x_j - a_j`` (``a`` the true values) the published cells drop out
+(``z_j = 0``) and the system is ``M z = 0``, ``z_j >= -a_j``, ``z_j`` unbounded above. The
+attacker's interval for a cell ``i`` is ``a_i + [min z_i, max z_i]``. Only suppressed cells
+linked through equations interact, so the LPs are solved per connected component.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import highspy
+import numpy as np
+
+from indicators.domain.secrecy.tables import CellKey, TableSet
+
+INF = float("inf")
+_REDUCED_COST_EPS = 1e-9
+_UNBOUNDED = (highspy.HighsModelStatus.kUnbounded, highspy.HighsModelStatus.kUnboundedOrInfeasible)
+
+
+def tolerance(value: float) -> float:
+    """Numerical slack granted to an LP bound when compared with a requirement."""
+    return 1e-6 * max(1.0, abs(value))
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """How far below and above its true value the attacker must be unable to pin a cell."""
+
+    lower: float
+    upper: float
+
+
+@dataclass(frozen=True)
+class Cut:
+    """A capacity (Benders) cut of the master problem: ``Σ coefs[k] · y_k >= 1``.
+
+    Derived from any dual vector of the attacker's LP, it is a necessary condition for the
+    protection of one cell in one direction; from the LP's optimal duals it is violated by the
+    pattern just attacked (Fischetti & Salazar 2001, §3, "capacity constraints").
+    """
+
+    coefs: Mapping[CellKey, float]
+
+
+@dataclass
+class Probe:
+    """Outcome for one target cell: deviations found (``None`` when certified by another LP's
+    feasible point, which proves the requirement without measuring the bound) and cuts."""
+
+    lower: float | None = None
+    upper: float | None = None
+    lower_ok: bool = False
+    upper_ok: bool = False
+    cuts: list[Cut] = field(default_factory=list)
+
+
+def capacity_cut(
+    tables: TableSet,
+    target: CellKey,
+    sign: int,
+    duals: Mapping[int, float],
+    required: float,
+) -> Cut:
+    """The cut for raising (``sign=+1``) or lowering (``-1``) ``target`` by ``required``.
+
+    With the LP ``min c·z`` (``c = -sign·e_target``) and equation duals ``λ``, the reduced costs
+    ``d = c - Mᵀλ`` bound the LP from below by ``-Σ_j (d_j⁺·a_j + d_j⁻·∞)·y_j``; protection needs
+    that bound to reach ``-required``. Coefficients are capped at ``required`` (valid for binary
+    ``y``) and divided by it. Structural zeros are never suppressed, so they are left out.
+    """
+    reduced: dict[CellKey, float] = defaultdict(float)
+    reduced[target] = -float(sign)
+    for row, lam in duals.items():
+        if lam == 0.0:
+            continue
+        eq = tables.equations[row]
+        reduced[eq.total] -= lam
+        for part in eq.parts:
+            reduced[part] += lam
+    coefs: dict[CellKey, float] = {}
+    for key in sorted(reduced):
+        d = reduced[key]
+        cell = tables.cells[key]
+        if cell.is_empty:
+            continue
+        capacity = required if d < -_REDUCED_COST_EPS else max(d, 0.0) * cell.value
+        if capacity > _REDUCED_COST_EPS * required:
+            coefs[key] = min(capacity, required) / required
+    return Cut(coefs)
+
+
+def single_equation_cuts(tables: TableSet, target: CellKey, requirement: Requirement) -> list[Cut]:
+    """Cuts from one equation at a time (``λ = ±e_r``): a secret cell needs, in each equation it
+    is in, other suppressed cells able to absorb its variation in both directions."""
+    cuts = []
+    for row in tables.equations_of.get(target, ()):
+        s = 1.0 if tables.equations[row].total == target else -1.0
+        for sign, required in ((1, requirement.upper), (-1, requirement.lower)):
+            if required > 0:
+                cuts.append(capacity_cut(tables, target, sign, {row: -sign * s}, required))
+    return cuts
+
+
+class ComponentLp:
+    """The attacker's LP over one connected component of suppressed cells."""
+
+    def __init__(
+        self,
+        tables: TableSet,
+        keys: Sequence[CellKey],
+        rows: Sequence[int],
+        weights: Mapping[CellKey, float] | None = None,
+        cap: float = INF,
+    ) -> None:
+        self.keys = list(keys)
+        self.rows = list(rows)
+        self.column = {key: j for j, key in enumerate(self.keys)}
+        entries: list[list[tuple[int, float]]] = [[] for _ in self.keys]
+        for i, row in enumerate(self.rows):
+            eq = tables.equations[row]
+            for key in eq.cells:
+                if key in self.column:
+                    entries[self.column[key]].append((i, 1.0 if key == eq.total else -1.0))
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = len(self.keys), len(self.rows)
+        lp.col_cost_ = np.zeros(len(self.keys))
+        # A fractional pattern (the master's LP relaxation) scales each cell's room by its
+        # weight, upwards within a finite ``cap``: any dual then still gives a valid cut.
+        weight = np.array([1.0 if weights is None else weights[k] for k in self.keys])
+        lp.col_lower_ = -weight * np.array([tables.value(k) for k in self.keys], dtype=float)
+        unbounded = np.full(len(self.keys), highspy.kHighsInf)
+        lp.col_upper_ = unbounded if cap == INF else weight * cap
+        lp.row_lower_ = lp.row_upper_ = np.zeros(len(self.rows))
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = np.cumsum([0] + [len(e) for e in entries], dtype=np.int32)
+        lp.a_matrix_.index_ = np.array([i for e in entries for i, _ in e], dtype=np.int32)
+        lp.a_matrix_.value_ = np.array([v for e in entries for _, v in e], dtype=float)
+        self._highs = highspy.Highs()
+        self._highs.silent()
+        self._highs.setOptionValue("presolve", "off")  # keep the basis between targets
+        self._highs.passModel(lp)
+        self._target: int | None = None
+
+    def optimise(self, key: CellKey, sign: int) -> tuple[float, np.ndarray, dict[int, float]]:
+        """Max (``sign=+1``) or min (``-1``) deviation of ``key``; the primal point and the
+        equation duals (empty when unbounded)."""
+        if self._target is not None:
+            self._highs.changeColCost(self._target, 0.0)
+        self._target = self.column[key]
+        self._highs.changeColCost(self._target, -float(sign))
+        self._highs.run()
+        status = self._highs.getModelStatus()
+        if status in _UNBOUNDED and sign > 0:
+            return INF, np.zeros(len(self.keys)), {}
+        if status != highspy.HighsModelStatus.kOptimal:
+            raise RuntimeError(f"attacker LP for {key}: {self._highs.modelStatusToString(status)}")
+        solution = self._highs.getSolution()
+        point = np.asarray(solution.col_value)
+        duals = dict(zip(self.rows, np.asarray(solution.row_dual).tolist(), strict=True))
+        return float(point[self._target]), point, duals
+
+
+def components(
+    tables: TableSet,
+    suppressed: Collection[CellKey],
+    weights: Mapping[CellKey, float] | None = None,
+    cap: float = INF,
+) -> list[ComponentLp]:
+    """Split the suppressed cells into groups linked by equations, in a deterministic order."""
+    root = {key: key for key in suppressed}
+
+    def find(key: CellKey) -> CellKey:
+        while root[key] != key:
+            root[key] = root[root[key]]
+            key = root[key]
+        return key
+
+    rows_inside: list[tuple[int, CellKey]] = []
+    for row, eq in enumerate(tables.equations):
+        inside = [key for key in eq.cells if key in root]
+        if not inside:
+            continue
+        first = find(inside[0])
+        for other in inside[1:]:
+            top = find(other)
+            if top != first:
+                root[max(top, first)] = min(top, first)
+                first = min(top, first)
+        rows_inside.append((row, inside[0]))
+    keys_of: dict[CellKey, list[CellKey]] = defaultdict(list)
+    for key in sorted(root):
+        keys_of[find(key)].append(key)
+    rows_of: dict[CellKey, list[int]] = defaultdict(list)
+    for row, key in rows_inside:
+        rows_of[find(key)].append(row)
+    return [
+        ComponentLp(tables, keys_of[top], rows_of[top], weights, cap) for top in sorted(keys_of)
+    ]
+
+
+def probe(
+    tables: TableSet,
+    suppressed: Collection[CellKey],
+    requirements: Mapping[CellKey, Requirement],
+    *,
+    exact: bool,
+    want_cuts: bool,
+    weights: Mapping[CellKey, float] | None = None,
+) -> dict[CellKey, Probe]:
+    """Attack every target (the keys of ``requirements``, all suppressed).
+
+    ``exact``: two LPs per target, bounds measured. Otherwise a feasible point that already
+    moves another target far enough certifies that target's direction, and its LP is skipped.
+    ``weights``: a fractional pattern (separation for the master's LP relaxation), upward room
+    then capped at the largest requirement.
+    """
+    outcome = {key: Probe() for key in requirements}
+    cap = INF if weights is None else max((r.upper for r in requirements.values()), default=0.0)
+    for component in components(tables, suppressed, weights, cap):
+        targets = [key for key in component.keys if key in requirements]
+        for sign in (1, -1):
+            for key in targets:
+                found = outcome[key]
+                if not exact and (found.upper_ok if sign > 0 else found.lower_ok):
+                    continue
+                need = requirements[key].upper if sign > 0 else requirements[key].lower
+                best, point, duals = component.optimise(key, sign)
+                if sign > 0:
+                    found.upper = best
+                    found.upper_ok = best >= need - tolerance(tables.value(key))
+                else:
+                    found.lower = best
+                    found.lower_ok = -best >= need - tolerance(tables.value(key))
+                if want_cuts and not (found.upper_ok if sign > 0 else found.lower_ok):
+                    found.cuts.append(capacity_cut(tables, key, sign, duals, need))
+                if not exact:
+                    _certify(component, point, sign, targets, requirements, outcome, tables)
+    return outcome
+
+
+def _certify(
+    component: ComponentLp,
+    point: np.ndarray,
+    sign: int,
+    targets: Sequence[CellKey],
+    requirements: Mapping[CellKey, Requirement],
+    outcome: dict[CellKey, Probe],
+    tables: TableSet,
+) -> None:
+    """A feasible attacker point is a proof for every target it moves far enough."""
+    for other in targets:
+        moved = sign * float(point[component.column[other]])
+        need = requirements[other].upper if sign > 0 else requirements[other].lower
+        if moved >= need - tolerance(tables.value(other)):
+            if sign > 0:
+                outcome[other].upper_ok = True
+            else:
+                outcome[other].lower_ok = True

@@ -1,0 +1,318 @@
+"""Rebuild the star schema from the topics' whole history into empty tables.
+
+The facts are a function of the events: for each key (tenant, company, year) the newest
+version wins, for a member company the last registration. So a rebuild reads the topics from
+offset 0 up to their current end, keeps the winning event per key in memory — the same rule
+the live consumer applies one event at a time (``facts.service``) — and bulk-loads the result
+with COPY, marking every event processed. A test checks it reaches exactly the state the live
+consumer built. Run it with the service's consumer stopped.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from aiokafka import AIOKafkaConsumer
+from aiokafka.structs import TopicPartition
+from pydantic import ValidationError
+from sqlalchemy import delete
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from cosar_common.auth.service_token import ServiceTokenProvider
+from cosar_common.db.tenancy import TenantContext, transaction
+from cosar_common.events import RawEnvelope, UnknownEvent, decode_payload
+from cosar_common.events.assessment import CompanyRegistered, DuerpPublished, FichePublished
+from cosar_common.events.inbox import ProcessedEvent
+from cosar_common.events.reporting import ReportFinalised
+from cosar_common.events.topics import ASSESSMENT_EVENTS, REPORTING_EVENTS, THESAURUS_EVENTS
+from cosar_common.settings import ServiceSettings
+from cosar_common.thesaurus_client import HttpThesaurusClient, ThesaurusClient
+from indicators.facts.consumers import CONSUMER, HANDLERS, IGNORED
+from indicators.facts.models import (
+    AccidentFact,
+    DuerpContribution,
+    HazardFact,
+    MemberCompany,
+    NafLevels,
+    PenibiliteFact,
+)
+from indicators.facts.service import ensure_naf_levels
+
+logger = logging.getLogger(__name__)
+
+TOPICS = (ASSESSMENT_EVENTS, REPORTING_EVENTS, THESAURUS_EVENTS)
+FACTS = (HazardFact, PenibiliteFact, DuerpContribution, AccidentFact, MemberCompany, NafLevels)
+
+
+@dataclass
+class Winners:
+    """The event that decides each key, as the live consumer would leave it."""
+
+    members: dict[tuple[str, str], CompanyRegistered] = field(default_factory=dict)
+    duerps: dict[tuple[str, str, int], DuerpPublished] = field(default_factory=dict)
+    fiches: dict[tuple[str, str, int], FichePublished] = field(default_factory=dict)
+    reports: dict[tuple[str, str, int], ReportFinalised] = field(default_factory=dict)
+    processed: dict[Any, str] = field(default_factory=dict)  # event id → type, in order
+    outcome: dict[str, int] = field(default_factory=dict)
+
+    def count(self, what: str) -> None:
+        self.outcome[what] = self.outcome.get(what, 0) + 1
+
+    def add(self, envelope: RawEnvelope) -> None:
+        if envelope.event_id in self.processed:
+            self.count("skipped")  # the same event delivered twice counts once
+            return
+        if envelope.type in IGNORED:
+            self.count("ignored")
+            return
+        try:
+            payload = decode_payload(envelope)
+        except (UnknownEvent, ValidationError):
+            self.processed[envelope.event_id] = envelope.type
+            self.count("dead-lettered")  # refused when it first came; not sent again
+            return
+        if type(payload) not in HANDLERS:
+            self.count("ignored")
+            return
+        self.processed[envelope.event_id] = envelope.type
+        self.count("applied")
+        tenant = envelope.tenant_id or ""
+        if isinstance(payload, CompanyRegistered):
+            self.members[(tenant, payload.company)] = payload
+        elif isinstance(payload, DuerpPublished):
+            _keep_newest(self.duerps, (tenant, payload.company, payload.year), payload)
+        elif isinstance(payload, FichePublished):
+            _keep_newest(self.fiches, (tenant, payload.company, payload.year), payload)
+        elif isinstance(payload, ReportFinalised):
+            key = (tenant, payload.establishment, payload.year)
+            stored = self.reports.get(key)
+            if stored is None or payload.revision >= stored.revision:
+                self.reports[key] = payload
+
+    def naf_codes(self) -> set[str]:
+        events: list[Any] = [*self.members.values(), *self.duerps.values()]
+        events += [*self.fiches.values(), *self.reports.values()]
+        return {e.naf_code for e in events}
+
+
+def _keep_newest(table: dict[Any, Any], key: Any, payload: Any) -> None:
+    stored = table.get(key)
+    if stored is None or payload.version >= stored.version:
+        table[key] = payload
+
+
+def _rows(winners: Winners) -> dict[str, Iterator[tuple[Any, ...]]]:
+    def members() -> Iterator[tuple[Any, ...]]:
+        for (tenant, company), p in winners.members.items():
+            yield tenant, company, p.naf_code, p.size_band, p.headcount, p.registered_on
+
+    def duerps() -> Iterator[tuple[Any, ...]]:
+        for (tenant, company, year), p in winners.duerps.items():
+            yield (
+                tenant,
+                company,
+                year,
+                p.version,
+                p.published_on,
+                p.naf_code,
+                p.size_band,
+                p.headcount,
+                p.work_units,
+                p.work_units_major_or_important,
+                p.actions.due,
+                p.actions.done_on_time,
+            )
+
+    def hazards() -> Iterator[tuple[Any, ...]]:
+        for (tenant, company, year), p in winners.duerps.items():
+            for h in p.hazards:
+                yield (
+                    tenant,
+                    company,
+                    year,
+                    h.code,
+                    "duerp",
+                    p.version,
+                    h.family,
+                    h.exposed_headcount,
+                    h.priority,
+                    list(h.pcs_codes),
+                )
+        for (tenant, company, year), f in winners.fiches.items():
+            for e in f.exposures:
+                yield (
+                    tenant,
+                    company,
+                    year,
+                    e.code,
+                    "fiche",
+                    f.version,
+                    e.code.split(".")[0],
+                    e.exposed_headcount,
+                    None,
+                    [],
+                )
+
+    def penibilite() -> Iterator[tuple[Any, ...]]:
+        for (tenant, company, year), p in winners.duerps.items():
+            for line in p.penibilite:
+                yield tenant, company, year, line.factor, line.above_threshold
+
+    def accidents() -> Iterator[tuple[Any, ...]]:
+        for (tenant, establishment, year), r in winners.reports.items():
+            yield (
+                tenant,
+                establishment,
+                year,
+                r.revision,
+                r.naf_code,
+                r.size_band,
+                r.headcount,
+                r.hours_worked,
+                r.accidents.work_with_time_off,
+                r.days_lost,
+            )
+
+    return {
+        "member_company": members(),
+        "duerp_contribution": duerps(),
+        "hazard_fact": hazards(),
+        "penibilite_fact": penibilite(),
+        "accident_fact": accidents(),
+    }
+
+
+COLUMNS = {
+    "member_company": (
+        "tenant_id",
+        "company",
+        "naf_code",
+        "size_band",
+        "headcount",
+        "registered_on",
+    ),
+    "duerp_contribution": (
+        "tenant_id",
+        "company",
+        "year",
+        "version",
+        "published_on",
+        "naf_code",
+        "size_band",
+        "headcount",
+        "work_units",
+        "work_units_serious",
+        "actions_due",
+        "actions_done_on_time",
+    ),
+    "hazard_fact": (
+        "tenant_id",
+        "company",
+        "year",
+        "hazard_code",
+        "source",
+        "version",
+        "family",
+        "exposed_headcount",
+        "priority",
+        "pcs_codes",
+    ),
+    "penibilite_fact": ("tenant_id", "company", "year", "factor", "above_threshold"),
+    "accident_fact": (
+        "tenant_id",
+        "establishment",
+        "year",
+        "revision",
+        "naf_code",
+        "size_band",
+        "headcount",
+        "hours_worked",
+        "accidents_with_time_off",
+        "days_lost",
+    ),
+}
+
+
+async def read_topics(settings: ServiceSettings) -> Winners:
+    """Every message of the topics, from offset 0 to their end when the rebuild starts."""
+    winners = Winners()
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=settings.kafka_bootstrap_servers,
+        group_id=None,
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
+        max_partition_fetch_bytes=8 * 1024 * 1024,
+    )
+    await consumer.start()
+    try:
+        # Without a subscription aiokafka knows no partition until its metadata is fetched;
+        # it has no public call for that (``topics()`` reads a cache).
+        await consumer._client.force_metadata_update()
+        partitions = [
+            TopicPartition(topic, p)
+            for topic in TOPICS
+            for p in sorted(consumer.partitions_for_topic(topic) or ())
+        ]
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        ends = await consumer.end_offsets(partitions)
+        remaining = {tp for tp, end in ends.items() if end > 0}
+        while remaining:
+            batch = await consumer.getmany(*remaining, timeout_ms=1000, max_records=5000)
+            for tp, messages in batch.items():
+                for message in messages:
+                    if message.offset < ends[tp]:
+                        winners.add(RawEnvelope.model_validate_json(message.value))
+                if await consumer.position(tp) >= ends[tp]:
+                    remaining.discard(tp)
+    finally:
+        await consumer.stop()
+    return winners
+
+
+async def load(
+    factory: async_sessionmaker[AsyncSession], winners: Winners, client: ThesaurusClient
+) -> None:
+    """Empty the facts and load the winners in one transaction (COPY for the big tables)."""
+    async with transaction(factory, TenantContext.system()) as session:
+        for model in FACTS:
+            await session.execute(delete(model))
+        await session.execute(delete(ProcessedEvent).where(ProcessedEvent.consumer == CONSUMER))
+        for code in sorted(winners.naf_codes()):
+            await ensure_naf_levels(session, client, code)
+        connection = await (await session.connection()).get_raw_connection()
+        driver = connection.driver_connection
+        assert driver is not None
+        for table, rows in _rows(winners).items():
+            await driver.copy_records_to_table(table, records=rows, columns=COLUMNS[table])
+        await driver.copy_records_to_table(
+            "processed_events",
+            records=((event_id, CONSUMER, kind) for event_id, kind in winners.processed.items()),
+            columns=("event_id", "consumer", "event_type"),
+        )
+
+
+async def replay(
+    factory: async_sessionmaker[AsyncSession], settings: ServiceSettings
+) -> dict[str, int]:
+    """Rebuild the facts from the topics; returns how many events were applied, ignored…"""
+    winners = await read_topics(settings)
+    async with httpx.AsyncClient(timeout=settings.http_timeout_s) as http:
+        client = HttpThesaurusClient(
+            base_url=settings.thesaurus_url,
+            http=http,
+            tokens=ServiceTokenProvider(
+                server_url=settings.keycloak_url,
+                realm=settings.keycloak_realm,
+                client_id=settings.oidc_client_id,
+                client_secret=settings.oidc_client_secret,
+            ),
+            ttl_s=settings.thesaurus_cache_ttl_s,
+            timeout_s=settings.thesaurus_timeout_s,
+        )
+        await load(factory, winners, client)
+    return winners.outcome
