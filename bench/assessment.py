@@ -29,7 +29,6 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__)
 import argparse
 import asyncio
 import io
-import os
 import random
 import statistics
 import subprocess
@@ -37,15 +36,16 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 
-BENCH_ENV = {
-    "COSAR_STATE_DIR": str(Path.home() / ".local" / "state" / "cosar-platform-bench"),
-    "COSAR_POSTGRES_PORT": "35432",
-    "COSAR_KAFKA_PORT": "39092",
-    "COSAR_KAFKA_CONTROLLER_PORT": "39093",
-    "COSAR_KEYCLOAK_PORT": "38080",
-    "COSAR_KEYCLOAK_MANAGEMENT_PORT": "39000",
-}
-os.environ.update(BENCH_ENV)
+from cosar_deploy.bench import (
+    password_token,
+    report,
+    service_command,
+    start_process,
+    use_bench_infrastructure,
+    wait_ready,
+)
+
+use_bench_infrastructure()
 
 import asyncpg
 import httpx
@@ -73,18 +73,6 @@ HAZARDS = [
 ]
 NAFS = ["10.71C", "41.20A", "49.41A", "86.10Z", "87.10A", "47.11F", "62.01Z"]
 LEVELS = ["none", "partial", "controlled", "well_controlled"]
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
-def report(label: str, values: list[float]) -> None:
-    print(
-        f"{label:<52} p50 {statistics.median(values):8.1f} ms   "
-        f"p95 {percentile(values, 0.95):8.1f} ms   (n={len(values)})"
-    )
 
 
 def _siret(rng: random.Random) -> str:
@@ -348,24 +336,6 @@ def bare_app(dsn: str):  # type: ignore[no-untyped-def]
     return app
 
 
-def start(cmd: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        cmd, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-
-
-async def wait_ready(url: str) -> None:
-    async with httpx.AsyncClient(timeout=5) as http:
-        for _ in range(300):
-            try:
-                if (await http.get(url)).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            await asyncio.sleep(0.2)
-    raise RuntimeError(f"{url} never became ready")
-
-
 async def load(
     base: str,
     token: str,
@@ -413,7 +383,6 @@ async def main(companies: int, requests: int) -> None:
         await engine.dispose()
         read_ids = await generate(ep, companies)
 
-        bin_dir = os.path.dirname(sys.executable)
         common = {
             "KAFKA_BOOTSTRAP_SERVERS": ep.kafka_bootstrap,
             "KEYCLOAK_URL": ep.keycloak_url,
@@ -423,24 +392,13 @@ async def main(companies: int, requests: int) -> None:
         env = {f"THESAURUS_{k}": v for k, v in common.items()}
         env |= {f"ASSESSMENT_{k}": v for k, v in common.items()}
         env["ASSESSMENT_THESAURUS_URL"] = "http://127.0.0.1:18101"
-        processes.append(start([f"{bin_dir}/thesaurus", "serve", "--port", "18101"], env))
-        processes.append(start([f"{bin_dir}/assessment", "serve", "--port", "18102"], env))
-        processes.append(start([sys.executable, __file__, "--bare-server", "18103"], {}))
+        processes.append(start_process(service_command("thesaurus", 18101), env))
+        processes.append(start_process(service_command("assessment", 18102), env))
+        processes.append(start_process([sys.executable, __file__, "--bare-server", "18103"], {}))
         for port in (18101, 18102):
             await wait_ready(f"http://127.0.0.1:{port}/health/ready")
         await wait_ready("http://127.0.0.1:18103/docs")
-        async with httpx.AsyncClient(timeout=10) as http:
-            token = (
-                await http.post(
-                    f"{ep.keycloak_url}/realms/cosar/protocol/openid-connect/token",
-                    data={
-                        "grant_type": "password",
-                        "client_id": "platform-cli",
-                        "username": "sst-preventer@sst-13-marseille",
-                        "password": "demo",
-                    },
-                )
-            ).json()["access_token"]
+        token = await password_token(ep.keycloak_url, "sst-preventer@sst-13-marseille")
 
         async def full_read(http: httpx.AsyncClient, i: int) -> float:
             t = time.perf_counter()

@@ -164,11 +164,12 @@ async def test_no_name_siret_free_text_or_person_leaves_the_tenant(
         rerate = (await duerp.read())["work_units"][0]["risks"][0]
 
     rows = await eventually(
-        lambda: _only_sent(_outbox_rows(migrated, before), expected=3), timeout=30
+        lambda: _only_sent(_outbox_rows(migrated, before), expected=4), timeout=30
     )
     types = sorted(r["event_type"] for r in rows)
     assert types == [
         "assessment.action-status-changed",
+        "assessment.company-registered",
         "assessment.duerp-published",
         "assessment.fiche-published",
     ]

@@ -13,6 +13,7 @@ import random
 import uuid
 from datetime import date
 
+import asyncpg
 import httpx
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
@@ -419,3 +420,87 @@ async def test_rebuild_from_the_topics_reaches_exactly_the_same_state(
     assert outcome.get("applied", 0) > 0
     assert sum(len(v) for v in before.values()) > 0
     assert after == before
+
+
+async def test_a_newer_version_replaces_the_contribution_and_an_older_one_changes_nothing(
+    indicators_service, migrated
+):
+    year = 2099
+    tenant = f"itest-v-{uuid.uuid4().hex[:6]}"
+    company = pseudonym(KEY, uuid.uuid4().hex)
+
+    def version(number: int, units: int):
+        return envelope_for(
+            DuerpPublished(
+                company=company,
+                version=number,
+                published_on=date(year, 3, number),
+                year=year,
+                naf_code="62.01Z",
+                size_band="10-49",
+                headcount=20,
+                work_units=units,
+                work_units_major_or_important=0,
+            ),
+            producer="assessment",
+            tenant_id=tenant,
+        )
+
+    async def units_of_the_year() -> float:
+        # One company alone is secret in every published cell: read the fact itself.
+        db = await asyncpg.connect(
+            migrated.dsn("indicators_app", "indicators_app", "indicators", driver=None)
+        )
+        try:
+            units = await db.fetchval(
+                "SELECT work_units FROM duerp_contribution"
+                " WHERE tenant_id = $1 AND company = $2 AND year = $3",
+                tenant,
+                company,
+                year,
+            )
+        finally:
+            await db.close()
+        return -1.0 if units is None else float(units)
+
+    await _send(migrated.kafka_bootstrap, [version(1, 3), version(2, 5)])
+    assert await eventually(lambda: _equals(units_of_the_year, 5.0), timeout=30)
+    # A late copy of version 1, then a marker on the same tenant (same partition, so applied
+    # after it): once the marker is in, version 1 has been seen, and changed nothing.
+    marker = pseudonym(KEY, uuid.uuid4().hex)
+    registered = envelope_for(
+        CompanyRegistered(
+            company=marker,
+            naf_code="62.01Z",
+            size_band="1-9",
+            headcount=2,
+            registered_on=date(year, 1, 1),
+        ),
+        producer="assessment",
+        tenant_id=tenant,
+    )
+    await _send(migrated.kafka_bootstrap, [version(1, 3), registered])
+    assert await eventually(lambda: _member_known(migrated, tenant, marker), timeout=30)
+    assert await units_of_the_year() == 5.0
+    await _send(migrated.kafka_bootstrap, [version(3, 7)])
+    assert await eventually(lambda: _equals(units_of_the_year, 7.0), timeout=30)
+
+
+async def _member_known(migrated, tenant: str, company: str) -> bool:
+    db = await asyncpg.connect(
+        migrated.dsn("indicators_app", "indicators_app", "indicators", driver=None)
+    )
+    try:
+        return bool(
+            await db.fetchval(
+                "SELECT 1 FROM member_company WHERE tenant_id = $1 AND company = $2",
+                tenant,
+                company,
+            )
+        )
+    finally:
+        await db.close()
+
+
+async def _equals(probe, expected: float) -> bool:
+    return await probe() == expected

@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.util
 import io
 import json
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -183,6 +184,11 @@ async def test_finalise_freezes_emits_aggregates_and_corrections_are_new_revisio
 ):
     data = sample.sample_report_data()
     data["indicators"]["occupational_diseases"] = [{"table": "57", "cases": 2}]
+    marker = uuid.uuid4().hex[:8]
+    facts = data["significant_facts"]["facts"]
+    facts[0]["summary"] = f"Chute de Mme Hortense Quiblier {marker} au service"
+    facts[0]["unit"] = f"Unité Zéphyr {marker}"
+    data["means_and_actions"]["actions"][0]["title"] = f"Action confidentielle {marker}"
     async with httpx.AsyncClient(
         base_url=reporting_service.url, headers=auth(staff), timeout=30
     ) as http:
@@ -245,8 +251,18 @@ async def test_finalise_freezes_emits_aggregates_and_corrections_are_new_revisio
     assert payload["hours_worked"] == "600000.00"
     assert payload["diseases"] == [{"regime": "general", "table": "57", "count": 2}]
     text = rows[0]["value"].decode()
-    for secret in ("Centre hospitalier", hospital["siret"], "Salon-de-Provence", hospital["id"]):
-        assert secret not in text
+    forbidden = (
+        "Centre hospitalier",
+        hospital["siret"],
+        "Salon-de-Provence",
+        hospital["id"],
+        "Quiblier",
+        "Zéphyr",
+        "confidentielle",
+        marker,
+    )
+    for secret in forbidden:
+        assert secret not in text, f"{secret!r} leaked into the event"
 
 
 async def _sent_events(migrated, establishment_id: str) -> list[Any] | None:

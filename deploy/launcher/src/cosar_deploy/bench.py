@@ -1,0 +1,79 @@
+"""What the benchmarks in bench/ share: an infrastructure of their own, services started as
+processes, figures printed the same way. Benchmarks print; they never pass or fail."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+
+# Ports and state of the benchmarks' own infrastructure: never the demo's, never the tests'.
+BENCH_ENV = {
+    "COSAR_STATE_DIR": str(Path.home() / ".local" / "state" / "cosar-platform-bench"),
+    "COSAR_POSTGRES_PORT": "35432",
+    "COSAR_KAFKA_PORT": "39092",
+    "COSAR_KAFKA_CONTROLLER_PORT": "39093",
+    "COSAR_KEYCLOAK_PORT": "38080",
+    "COSAR_KEYCLOAK_MANAGEMENT_PORT": "39000",
+}
+
+
+def use_bench_infrastructure() -> None:
+    """Point ``Endpoints.local()`` and the launcher at the benchmarks' infrastructure."""
+    os.environ.update(BENCH_ENV)
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def report(label: str, values: list[float], width: int = 52) -> None:
+    print(
+        f"{label:<{width}} p50 {statistics.median(values):8.1f} ms   "
+        f"p95 {percentile(values, 0.95):8.1f} ms   (n={len(values)})"
+    )
+
+
+def start_process(cmd: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        cmd, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+
+
+def service_command(service: str, port: int) -> list[str]:
+    """``<service> serve --port`` from this interpreter's environment."""
+    return [os.path.join(os.path.dirname(sys.executable), service), "serve", "--port", str(port)]
+
+
+async def wait_ready(url: str, *, attempts: int = 300) -> None:
+    async with httpx.AsyncClient(timeout=5) as http:
+        for _ in range(attempts):
+            try:
+                if (await http.get(url)).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.2)
+    raise RuntimeError(f"{url} never became ready")
+
+
+async def password_token(keycloak_url: str, username: str) -> str:
+    """A demo user's token (password grant of ``platform-cli``; demo realm only)."""
+    async with httpx.AsyncClient(timeout=10) as http:
+        response = await http.post(
+            f"{keycloak_url}/realms/cosar/protocol/openid-connect/token",
+            data={
+                "grant_type": "password",
+                "client_id": "platform-cli",
+                "username": username,
+                "password": "demo",
+            },
+        )
+    response.raise_for_status()
+    return str(response.json()["access_token"])
