@@ -1,6 +1,6 @@
 """Secrecy on generated regional data of realistic shape: 17 tenants, skewed company sizes
-(Pareto), sectors of very unequal popularity (sparse), a few hazard families, three years; two
-linked tables sharing the NAF section margins."""
+(Pareto), sectors of very unequal popularity (sparse), a few hazard families, three years; three
+linked tables sharing NAF section, tenant and hazard margins."""
 
 import time
 from dataclasses import replace
@@ -58,16 +58,20 @@ def regional_records(*, seed: int, companies_per_tenant: int) -> tuple[list[Reco
                         coords = {"tenant": tenant, "naf": division, "year": year}
                         coords["hazard"] = HAZARDS[family]
                         records.append(
-                            Record("exposed", f"{tenant}-{c}", coords, exposed_persons, exposed_persons)
+                            Record(
+                                "exposed", f"{tenant}-{c}", coords, exposed_persons, exposed_persons
+                            )
                         )
     return records, Dimension("naf", parents)
 
 
 def regional_specs(naf: Dimension) -> list[TableSpec]:
     tenant, year = Dimension.flat("tenant", TENANTS), Dimension.flat("year", YEARS)
+    hazard = Dimension.flat("hazard", HAZARDS)
     return [
         TableSpec("tenant_section_year", "exposed", (tenant, naf, year), {"naf": 1}),
-        TableSpec("division_hazard", "exposed", (naf, Dimension.flat("hazard", HAZARDS))),
+        TableSpec("division_hazard", "exposed", (naf, hazard)),
+        TableSpec("tenant_hazard", "exposed", (tenant, hazard)),
     ]
 
 
@@ -108,6 +112,10 @@ def test_every_primary_secret_cell_resists_the_attack(protection):
 def test_the_tables_are_realistic_and_not_everything_is_hidden(regional, protection):
     tables = regional[2]
     assert 500 <= len(tables.cells) <= 5000
+    first, second, third = (set(keys) for keys in tables.tables.values())
+    assert first & second  # linked through the NAF section margins
+    assert first & third  # through the tenant margins
+    assert second & third  # through the hazard margins
     reasons = set(protection.secrets.values())
     assert {SecretReason.FREQUENCY, SecretReason.DOMINANCE, SecretReason.SECONDARY} <= reasons
     assert len(protection.suppressed) < 0.6 * len(tables.cells)

@@ -55,7 +55,9 @@ def test_a_row_with_one_secret_cell_gets_partners_in_its_row_and_its_column():
 def test_a_one_company_cell_with_zero_value_is_protected_up_to_one_unit():
     cells = {(r, c): [5.0, 6.0, 7.0] for r in "ab" for c in "xy"}
     cells["a", "x"] = [0.0]  # one company, no accident: still secret
-    spec = TableSpec("grid", "m", (Dimension.flat("row", ["a", "b"]), Dimension.flat("col", ["x", "y"])))
+    spec = TableSpec(
+        "grid", "m", (Dimension.flat("row", ["a", "b"]), Dimension.flat("col", ["x", "y"]))
+    )
     protection = protect(build_tables(records_of("m", cells, ("row", "col")), [spec]))
     result = protection.audit()[grid_key("a", "x")]
     assert result.value == 0
@@ -168,3 +170,13 @@ def test_kept_cells_stay_hidden_and_structural_zeros_are_never_hidden():
     assert keep <= found.hidden
     assert all(not linked.cells[key].is_empty for key in found.hidden)
     assert not exposed(attack(linked, found.hidden, targets=primary))
+
+
+def test_tables_without_secrets_are_published_in_full():
+    cells = {(r, c): [5.0, 6.0, 7.0] for r in "ab" for c in "xy"}
+    spec = TableSpec(
+        "grid", "m", (Dimension.flat("row", ["a", "b"]), Dimension.flat("col", ["x", "y"]))
+    )
+    protection = protect(build_tables(records_of("m", cells, ("row", "col")), [spec]))
+    assert protection.secrets == {}
+    assert None not in protection.published().values()

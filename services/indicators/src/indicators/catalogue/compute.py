@@ -27,7 +27,7 @@ from indicators.domain.secrecy import (
     protect,
     publishable_rates,
 )
-from indicators.domain.secrecy.rates import RateStatus
+from indicators.domain.secrecy.rates import Rate, RateStatus
 
 TENANT = "tenant"
 GROUP = "group"
@@ -35,13 +35,21 @@ GROUP = "group"
 
 @dataclass(frozen=True)
 class Contribution:
-    """One company's (or establishment's) terms of an indicator at its finest coordinates."""
+    """The companies (or establishments) of one finest cell — a tenant and a breakdown code —
+    as the secrecy rules need them: how many, the sums, the largest single contribution.
+
+    Each company sits in exactly one finest cell, so counts and sums add up to the margins and
+    the largest contribution of a margin is the largest of its cells' — enough for the
+    frequency rule, the persons rule and dominance NK(1, k), without company-level rows.
+    """
 
     tenant: str
-    company: str
     group: str  # the breakdown code (NAF division, size band, hazard, factor…)
+    companies: int
     numerator: float
+    numerator_max: float
     denominator: float = 0.0
+    denominator_max: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -71,14 +79,33 @@ def group_dimension(
     return Dimension.flat(GROUP, codes)
 
 
+def _split(total: float, largest: float, companies: int) -> list[float]:
+    """The largest contribution, and the rest shared evenly (never above the largest)."""
+    if companies <= 1:
+        return [total]
+    rest = (total - largest) / (companies - 1)
+    return [largest] + [rest] * (companies - 1)
+
+
 def _records(definition: IndicatorDefinition, rows: Sequence[Contribution]) -> list[Record]:
+    """Stand-in contributors per finest cell with the same count, sum and largest value."""
     records = []
     for row in rows:
         coords = {TENANT: row.tenant, GROUP: row.group}
+        who = f"{row.tenant}/{row.group}/"
         persons = round(row.numerator) if definition.persons else None
-        records.append(Record("num", row.company, coords, row.numerator, persons))
+        shares = _split(row.numerator, row.numerator_max, row.companies)
+        for n, value in enumerate(shares):
+            records.append(
+                Record("num", f"{who}{n}", coords, value, (persons if n == 0 else 0))
+                if persons is not None
+                else Record("num", f"{who}{n}", coords, value)
+            )
         if definition.denominator is not None:
-            records.append(Record("den", row.company, coords, row.denominator))
+            shares = _split(row.denominator, row.denominator_max, row.companies)
+            records.extend(
+                Record("den", f"{who}{n}", coords, value) for n, value in enumerate(shares)
+            )
     return records
 
 
@@ -99,10 +126,23 @@ def regional(
     if definition.denominator is not None:
         specs.append(TableSpec("denominator", "den", (tenants, groups), depth))
     protection = protect(build_tables(_records(definition, rows), specs), rules=rules, level=level)
+    rates = (
+        publishable_rates(
+            protection,
+            protection,
+            measure="rate",
+            factor=definition.factor,
+            min_denominator=definition.min_denominator,
+            numerator_measure="num",
+            denominator_measure="den",
+        )
+        if definition.denominator is not None
+        else {}
+    )
     cells, by_tenant = [], []
     for key in sorted({k.coords for k in protection.tables.cells}):
         coords = dict(key)
-        result = _cell(definition, protection, key)
+        result = _cell(definition, protection, key, rates.get(CellKey("rate", key)))
         if TENANT in coords:
             by_tenant.append(result)
         else:
@@ -111,7 +151,10 @@ def regional(
 
 
 def _cell(
-    definition: IndicatorDefinition, protection: Protection, coords: tuple[tuple[str, str], ...]
+    definition: IndicatorDefinition,
+    protection: Protection,
+    coords: tuple[tuple[str, str], ...],
+    rate: Rate | None,
 ) -> CellResult:
     where = dict(coords)
     group, tenant = where.get(GROUP, TOTAL), where.get(TENANT)
@@ -125,15 +168,6 @@ def _cell(
         )
     denominator_key = CellKey("den", coords)
     den_secret = protection.is_secret(denominator_key)
-    rate = publishable_rates(
-        protection,
-        protection,
-        measure="rate",
-        factor=definition.factor,
-        min_denominator=definition.min_denominator,
-        numerator_measure="num",
-        denominator_measure="den",
-    ).get(CellKey("rate", coords))
     denominator = None if den_secret else protection.tables.value(denominator_key)
     if rate is None or rate.status is RateStatus.SECRET:
         return CellResult(group, tenant, None, numerator, denominator, "secret", SECRET_LABEL)

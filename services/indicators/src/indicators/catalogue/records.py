@@ -134,14 +134,21 @@ async def contributions(
             " FROM duerp_contribution t JOIN naf_levels n ON n.code = t.naf_code"
             " WHERE t.year = :year" + _where(filters, "t.size_band", params)
         )
-    rows = (await session.execute(text(sql), params)).all()
+    # Aggregated per finest cell in the database: companies never leave it one by one.
+    leaves = (
+        "SELECT x.tenant_id, x.grp, count(*), sum(x.num), max(x.num), sum(x.den), max(x.den)"
+        f" FROM ({sql}) AS x(tenant_id, company, grp, num, den) GROUP BY x.tenant_id, x.grp"
+    )
+    rows = (await session.execute(text(leaves), params)).all()
     return [
         Contribution(
             tenant=row[0],
-            company=row[1],
-            group=row[2],
+            group=row[1],
+            companies=int(row[2]),
             numerator=float(row[3]),
-            denominator=float(row[4]),
+            numerator_max=float(row[4]),
+            denominator=float(row[5]),
+            denominator_max=float(row[6]),
         )
         for row in rows
     ]

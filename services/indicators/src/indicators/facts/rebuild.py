@@ -13,49 +13,48 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 import httpx
 from aiokafka import AIOKafkaConsumer
 from aiokafka.structs import TopicPartition
 from pydantic import ValidationError
-from sqlalchemy import delete
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from cosar_common.auth.service_token import ServiceTokenProvider
 from cosar_common.db.tenancy import TenantContext, transaction
 from cosar_common.events import RawEnvelope, UnknownEvent, decode_payload
 from cosar_common.events.assessment import CompanyRegistered, DuerpPublished, FichePublished
-from cosar_common.events.inbox import ProcessedEvent
 from cosar_common.events.reporting import ReportFinalised
 from cosar_common.events.topics import ASSESSMENT_EVENTS, REPORTING_EVENTS, THESAURUS_EVENTS
 from cosar_common.settings import ServiceSettings
 from cosar_common.thesaurus_client import HttpThesaurusClient, ThesaurusClient
 from indicators.facts.consumers import CONSUMER, HANDLERS, IGNORED
-from indicators.facts.models import (
-    AccidentFact,
-    DuerpContribution,
-    HazardFact,
-    MemberCompany,
-    NafLevels,
-    PenibiliteFact,
-)
 from indicators.facts.service import ensure_naf_levels
 
 logger = logging.getLogger(__name__)
 
 TOPICS = (ASSESSMENT_EVENTS, REPORTING_EVENTS, THESAURUS_EVENTS)
-FACTS = (HazardFact, PenibiliteFact, DuerpContribution, AccidentFact, MemberCompany, NafLevels)
+
+
+Row = tuple[Any, ...]
 
 
 @dataclass
 class Winners:
-    """The event that decides each key, as the live consumer would leave it."""
+    """The rows each deciding event leaves, as the live consumer would: per key the newest
+    version (ties: the later event), per member company the last registration. Rows are kept
+    as plain tuples: millions of them, not millions of objects."""
 
-    members: dict[tuple[str, str], CompanyRegistered] = field(default_factory=dict)
-    duerps: dict[tuple[str, str, int], DuerpPublished] = field(default_factory=dict)
-    fiches: dict[tuple[str, str, int], FichePublished] = field(default_factory=dict)
-    reports: dict[tuple[str, str, int], ReportFinalised] = field(default_factory=dict)
+    members: dict[tuple[str, str], Row] = field(default_factory=dict)
+    duerps: dict[tuple[str, str, int], tuple[int, Row, list[Row], list[Row]]] = field(
+        default_factory=dict
+    )
+    fiches: dict[tuple[str, str, int], tuple[int, list[Row]]] = field(default_factory=dict)
+    reports: dict[tuple[str, str, int], tuple[int, Row]] = field(default_factory=dict)
+    naf_codes: set[str] = field(default_factory=set)
     processed: dict[Any, str] = field(default_factory=dict)  # event id → type, in order
     outcome: dict[str, int] = field(default_factory=dict)
 
@@ -82,107 +81,102 @@ class Winners:
         self.count("applied")
         tenant = envelope.tenant_id or ""
         if isinstance(payload, CompanyRegistered):
-            self.members[(tenant, payload.company)] = payload
+            self.naf_codes.add(payload.naf_code)
+            self.members[(tenant, payload.company)] = (
+                tenant,
+                payload.company,
+                payload.naf_code,
+                payload.size_band,
+                payload.headcount,
+                payload.registered_on,
+            )
         elif isinstance(payload, DuerpPublished):
-            _keep_newest(self.duerps, (tenant, payload.company, payload.year), payload)
+            self._duerp(tenant, payload)
         elif isinstance(payload, FichePublished):
-            _keep_newest(self.fiches, (tenant, payload.company, payload.year), payload)
+            key = (tenant, payload.company, payload.year)
+            stored = self.fiches.get(key)
+            if stored is None or payload.version >= stored[0]:
+                self.naf_codes.add(payload.naf_code)
+                self.fiches[key] = (
+                    payload.version,
+                    [
+                        (
+                            *key,
+                            e.code,
+                            "fiche",
+                            payload.version,
+                            e.code.split(".")[0],
+                            e.exposed_headcount,
+                            None,
+                            [],
+                        )
+                        for e in payload.exposures
+                    ],
+                )
         elif isinstance(payload, ReportFinalised):
             key = (tenant, payload.establishment, payload.year)
-            stored = self.reports.get(key)
-            if stored is None or payload.revision >= stored.revision:
-                self.reports[key] = payload
+            stored_report = self.reports.get(key)
+            if stored_report is None or payload.revision >= stored_report[0]:
+                self.naf_codes.add(payload.naf_code)
+                self.reports[key] = (
+                    payload.revision,
+                    (
+                        *key,
+                        payload.revision,
+                        payload.naf_code,
+                        payload.size_band,
+                        payload.headcount,
+                        payload.hours_worked,
+                        payload.accidents.work_with_time_off,
+                        payload.days_lost,
+                    ),
+                )
 
-    def naf_codes(self) -> set[str]:
-        events: list[Any] = [*self.members.values(), *self.duerps.values()]
-        events += [*self.fiches.values(), *self.reports.values()]
-        return {e.naf_code for e in events}
-
-
-def _keep_newest(table: dict[Any, Any], key: Any, payload: Any) -> None:
-    stored = table.get(key)
-    if stored is None or payload.version >= stored.version:
-        table[key] = payload
-
-
-def _rows(winners: Winners) -> dict[str, Iterator[tuple[Any, ...]]]:
-    def members() -> Iterator[tuple[Any, ...]]:
-        for (tenant, company), p in winners.members.items():
-            yield tenant, company, p.naf_code, p.size_band, p.headcount, p.registered_on
-
-    def duerps() -> Iterator[tuple[Any, ...]]:
-        for (tenant, company, year), p in winners.duerps.items():
-            yield (
-                tenant,
-                company,
-                year,
+    def _duerp(self, tenant: str, p: DuerpPublished) -> None:
+        key = (tenant, p.company, p.year)
+        stored = self.duerps.get(key)
+        if stored is not None and p.version < stored[0]:
+            return
+        self.naf_codes.add(p.naf_code)
+        contribution = (
+            *key,
+            p.version,
+            p.published_on,
+            p.naf_code,
+            p.size_band,
+            p.headcount,
+            p.work_units,
+            p.work_units_major_or_important,
+            p.actions.due,
+            p.actions.done_on_time,
+        )
+        hazards = [
+            (
+                *key,
+                h.code,
+                "duerp",
                 p.version,
-                p.published_on,
-                p.naf_code,
-                p.size_band,
-                p.headcount,
-                p.work_units,
-                p.work_units_major_or_important,
-                p.actions.due,
-                p.actions.done_on_time,
+                h.family,
+                h.exposed_headcount,
+                h.priority,
+                list(h.pcs_codes),
             )
+            for h in p.hazards
+        ]
+        penibilite = [(*key, line.factor, line.above_threshold) for line in p.penibilite]
+        self.duerps[key] = (p.version, contribution, hazards, penibilite)
 
-    def hazards() -> Iterator[tuple[Any, ...]]:
-        for (tenant, company, year), p in winners.duerps.items():
-            for h in p.hazards:
-                yield (
-                    tenant,
-                    company,
-                    year,
-                    h.code,
-                    "duerp",
-                    p.version,
-                    h.family,
-                    h.exposed_headcount,
-                    h.priority,
-                    list(h.pcs_codes),
-                )
-        for (tenant, company, year), f in winners.fiches.items():
-            for e in f.exposures:
-                yield (
-                    tenant,
-                    company,
-                    year,
-                    e.code,
-                    "fiche",
-                    f.version,
-                    e.code.split(".")[0],
-                    e.exposed_headcount,
-                    None,
-                    [],
-                )
 
-    def penibilite() -> Iterator[tuple[Any, ...]]:
-        for (tenant, company, year), p in winners.duerps.items():
-            for line in p.penibilite:
-                yield tenant, company, year, line.factor, line.above_threshold
-
-    def accidents() -> Iterator[tuple[Any, ...]]:
-        for (tenant, establishment, year), r in winners.reports.items():
-            yield (
-                tenant,
-                establishment,
-                year,
-                r.revision,
-                r.naf_code,
-                r.size_band,
-                r.headcount,
-                r.hours_worked,
-                r.accidents.work_with_time_off,
-                r.days_lost,
-            )
-
+def _rows(winners: Winners) -> dict[str, Iterator[Row]]:
     return {
-        "member_company": members(),
-        "duerp_contribution": duerps(),
-        "hazard_fact": hazards(),
-        "penibilite_fact": penibilite(),
-        "accident_fact": accidents(),
+        "member_company": iter(winners.members.values()),
+        "duerp_contribution": (d[1] for d in winners.duerps.values()),
+        "hazard_fact": chain(
+            (row for d in winners.duerps.values() for row in d[2]),
+            (row for f in winners.fiches.values() for row in f[1]),
+        ),
+        "penibilite_fact": (row for d in winners.duerps.values() for row in d[3]),
+        "accident_fact": (r[1] for r in winners.reports.values()),
     }
 
 
@@ -279,10 +273,10 @@ async def load(
 ) -> None:
     """Empty the facts and load the winners in one transaction (COPY for the big tables)."""
     async with transaction(factory, TenantContext.system()) as session:
-        for model in FACTS:
-            await session.execute(delete(model))
-        await session.execute(delete(ProcessedEvent).where(ProcessedEvent.consumer == CONSUMER))
-        for code in sorted(winners.naf_codes()):
+        await session.execute(
+            text("SELECT indicators_empty_facts(:consumer)"), {"consumer": CONSUMER}
+        )
+        for code in sorted(winners.naf_codes):
             await ensure_naf_levels(session, client, code)
         connection = await (await session.connection()).get_raw_connection()
         driver = connection.driver_connection

@@ -4,6 +4,20 @@ Pure Python over HiGHS: linked tables as additive equations (:mod:`.tables`), pr
 FREQ(3)|NK(1,85) and persons < 11 (:mod:`.primary`), secondary suppression by Fischetti–Salazar's
 model with Benders cuts (:mod:`.secondary`), the LP attack check (:mod:`.attack`), protection and
 incremental re-protection (:mod:`.protection`), and rates inheriting secrecy (:mod:`.rates`).
+
+Typical use::
+
+    tables = build_tables(records, [TableSpec("naf_year", "exposed", (naf, year), {"naf": 1}),
+                                    TableSpec("naf_hazard", "exposed", (naf, hazard))])
+    protection = protect(tables)           # primary + secondary + attack check
+    protection.published()                 # cell -> value, None for "secret statistique"
+    protection = reprotect(protection, updated_tables)   # after a new contribution
+
+The attacker knows every published cell of every linked table, the additivity equations and that
+cells are non-negative; a secret cell must stay uncertain by ``ProtectionLevel`` (±10 %, at least
+one unit) on both sides. Not modelled: a contributor subtracting its own share (tau-ARGUS's
+protection levels derived from the sensitivity rule); raise ``ProtectionLevel.relative`` if the
+published tables call for it.
 """
 
 from indicators.domain.secrecy.attack import (

@@ -147,6 +147,8 @@ class ComponentLp:
         self._highs = highspy.Highs()
         self._highs.silent()
         self._highs.setOptionValue("presolve", "off")  # keep the basis between targets
+        # only the objective changes between solves: the last basis stays primal feasible
+        self._highs.setOptionValue("simplex_strategy", 4)
         self._highs.passModel(lp)
         self._target: int | None = None
 

@@ -51,8 +51,9 @@ class Protection:
         return key in self.secrets
 
     def published(self) -> dict[CellKey, float | None]:
-        """Every cell's publishable value, ``None`` for a secret cell (shown as "secret
-        statistique", never as 0 nor left out)."""
+        """Every stored cell's publishable value, ``None`` for a secret cell (shown as "secret
+        statistique", never as 0 nor left out). Structural zeros are not stored: a cell absent
+        from the tables is a published 0."""
         return {
             key: None if key in self.secrets else cell.value
             for key, cell in sorted(self.tables.cells.items())
