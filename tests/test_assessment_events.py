@@ -204,7 +204,11 @@ async def test_no_name_siret_free_text_or_person_leaves_the_tenant(
             "work_units": 1,
             "priority": "moderate",
             "pcs_codes": ["636c"],
+            "exposed_by_pcs": [{"pcs": "636c", "count": 9}],
         }
+    ]
+    assert duerp_event["jobs"] == [
+        {"pcs": "636c", "count": 9}
     ]  # P4 × G3 × 0.5 (PPE only: partly controlled) = 6 → moderate
     assert {p["factor"]: p["above_threshold"] for p in duerp_event["penibilite"]}["3a"] == 5
     assert duerp_event["actions"]["done"] == 1

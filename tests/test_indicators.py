@@ -25,6 +25,7 @@ from cosar_common.events.assessment import (
     CompanyRegistered,
     DuerpPublished,
     HazardAggregate,
+    JobCount,
     PenibiliteAggregate,
 )
 from cosar_common.events.topics import ASSESSMENT_EVENTS, INDICATORS_DEAD_LETTER, key_for
@@ -75,6 +76,7 @@ def _companies(year: int) -> list[dict]:
                     "work_units": units,
                     "serious": rng.randint(0, units),
                     "night": rng.randint(0, headcount),
+                    "pcs": rng.choice(["636c", "431a", "526a"]),
                 }
             )
     return out
@@ -108,6 +110,7 @@ def _events(year: int, companies: list[dict]) -> list:
                     headcount=c["headcount"],
                     work_units=c["work_units"],
                     work_units_major_or_important=c["serious"],
+                    jobs=[JobCount(pcs=c["pcs"], count=c["headcount"])],
                     hazards=[
                         HazardAggregate(
                             code="PHY.BRUIT",
@@ -115,6 +118,7 @@ def _events(year: int, companies: list[dict]) -> list:
                             exposed_headcount=c["night"],
                             work_units=1,
                             priority="moderate",
+                            exposed_by_pcs=[JobCount(pcs=c["pcs"], count=c["night"])],
                         )
                     ],
                     penibilite=[PenibiliteAggregate(factor="3a", above_threshold=c["night"])],
@@ -504,3 +508,26 @@ async def _member_known(migrated, tenant: str, company: str) -> bool:
 
 async def _equals(probe, expected: float) -> bool:
     return await probe() == expected
+
+
+async def test_exposure_prevalence_by_profession(indicators_service, token_for, regional_year):
+    year, companies = regional_year
+    analyst = await token_for("regional-analyst")
+    async with httpx.AsyncClient(
+        base_url=indicators_service.url, headers=auth(analyst), timeout=120
+    ) as http:
+        response = await http.get(
+            "/indicators/exposure-prevalence",
+            params={"year": year, "breakdown": "pcs", "hazard": "PHY.BRUIT"},
+        )
+    assert response.status_code == 200, response.text
+    cells = {c["group"]: c for c in response.json()["cells"] if c["group"]}
+    assert set(cells) == {"636c", "431a", "526a"}
+    for pcs, cell in cells.items():
+        mine = [c for c in companies if c["pcs"] == pcs]
+        if cell["status"] == "published":
+            exposed = sum(c["night"] for c in mine)
+            employees = sum(c["headcount"] for c in mine)
+            assert cell["value"] == pytest.approx(exposed / employees * 100)
+        else:
+            assert cell["value"] is None

@@ -27,6 +27,14 @@ PriorityLevel = Literal["low", "moderate", "important", "major"]
 ActionState = Literal["planned", "in_progress", "done", "abandoned"]
 
 
+class JobCount(Aggregate):
+    """Employees of the work units where a PCS-ESE profession is present (an employee in
+    units of several professions counts for each)."""
+
+    pcs: str = Field(pattern=CODE_PATTERN)
+    count: int = Field(ge=0)
+
+
 class HazardAggregate(Aggregate):
     """One hazard (or exposure) code of a company's DUERP, over all its work units."""
 
@@ -36,6 +44,9 @@ class HazardAggregate(Aggregate):
     work_units: int = Field(ge=1, description="work units where the hazard is assessed")
     priority: PriorityLevel = Field(description="highest residual priority of its risk lines")
     pcs_codes: list[str] = Field(default_factory=list, description="PCS-ESE jobs exposed")
+    exposed_by_pcs: list[JobCount] = Field(
+        default_factory=list, description="exposed employees per PCS-ESE profession"
+    )
 
 
 class PenibiliteAggregate(Aggregate):
@@ -68,6 +79,9 @@ class DuerpPublished(EventPayload):
     headcount: int = Field(ge=0, description="denominator of prevalences")
     work_units: int = Field(ge=0)
     work_units_major_or_important: int = Field(ge=0)
+    jobs: list[JobCount] = Field(
+        default_factory=list, description="employees per PCS-ESE profession (prevalence base)"
+    )
     hazards: list[HazardAggregate] = Field(default_factory=list)
     penibilite: list[PenibiliteAggregate] = Field(default_factory=list)
     actions: ActionCounts = Field(default_factory=ActionCounts)

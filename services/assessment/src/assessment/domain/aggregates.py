@@ -20,6 +20,7 @@ from cosar_common.events.assessment import (
     ActionCounts,
     DuerpPublished,
     HazardAggregate,
+    JobCount,
     PenibiliteAggregate,
 )
 
@@ -33,6 +34,7 @@ class _HazardTotals:
     units: set[uuid.UUID] = field(default_factory=set)
     priority: Priority = Priority.LOW
     pcs: set[str] = field(default_factory=set)
+    by_pcs: dict[str, int] = field(default_factory=dict)
 
 
 def action_counts(snapshot: DuerpSnapshot, today: date) -> ActionCounts:
@@ -77,6 +79,9 @@ def duerp_published(
             if _RANK[risk.rating.priority] > _RANK[totals.priority]:
                 totals.priority = risk.rating.priority
             totals.pcs.update(job.code for job in unit.jobs)
+            for job in unit.jobs:
+                exposed_here = exposed if exposed is not None else unit.headcount
+                totals.by_pcs[job.code] = totals.by_pcs.get(job.code, 0) + exposed_here
     hazard_lines = [
         HazardAggregate(
             code=code,
@@ -85,9 +90,16 @@ def duerp_published(
             work_units=len(totals.units),
             priority=totals.priority.value,
             pcs_codes=sorted(totals.pcs),
+            exposed_by_pcs=[
+                JobCount(pcs=pcs, count=count) for pcs, count in sorted(totals.by_pcs.items())
+            ],
         )
         for code, totals in sorted(hazards.items())
     ]
+    jobs: dict[str, int] = {}
+    for unit in snapshot.work_units:
+        for job in unit.jobs:
+            jobs[job.code] = jobs.get(job.code, 0) + unit.headcount
     published_on = snapshot.published_at.date()
     return DuerpPublished(
         company=company_pseudonym,
@@ -99,6 +111,7 @@ def duerp_published(
         headcount=snapshot.company.headcount,
         work_units=len(snapshot.work_units),
         work_units_major_or_important=serious_units,
+        jobs=[JobCount(pcs=pcs, count=count) for pcs, count in sorted(jobs.items())],
         hazards=hazard_lines,
         penibilite=[
             PenibiliteAggregate(

@@ -50,6 +50,9 @@ class Contribution:
     numerator_max: float
     denominator: float = 0.0
     denominator_max: float = 0.0
+    # Set when one company may sit in several finest cells (a breakdown by profession): its
+    # rows stay its own, so margins count it once and add up its contributions.
+    company: str | None = None
 
 
 @dataclass(frozen=True)
@@ -79,22 +82,32 @@ def group_dimension(
     return Dimension.flat(GROUP, codes)
 
 
-def _split(total: float, largest: float, companies: int) -> list[float]:
-    """The largest contribution, and the rest shared evenly (never above the largest)."""
+def _split(total: float, largest: float, companies: int, cap: int) -> list[float]:
+    """Stand-in contributions: the largest, and the rest shared by at most ``cap`` - 1 others.
+
+    With ``cap`` the frequency threshold, a cell and every margin above it keep the same
+    verdict as with one row per company: Σ min(n, cap) ≥ cap exactly when Σ n ≥ cap. The
+    largest contribution is the true one, and a share of the rest is at most half the cell,
+    so dominance NK(1, k) (k > 50) decides as it would. Sums, hence persons, are exact.
+    """
     if companies <= 1:
         return [total]
-    rest = (total - largest) / (companies - 1)
-    return [largest] + [rest] * (companies - 1)
+    parts = min(companies, cap) - 1
+    rest = (total - largest) / parts
+    return [largest] + [rest] * parts
 
 
-def _records(definition: IndicatorDefinition, rows: Sequence[Contribution]) -> list[Record]:
-    """Stand-in contributors per finest cell with the same count, sum and largest value."""
+def _records(
+    definition: IndicatorDefinition, rows: Sequence[Contribution], cap: int
+) -> list[Record]:
+    """Stand-in contributors per finest cell (see ``_split``); a company that may sit in
+    several cells keeps its own identity instead."""
     records = []
     for row in rows:
         coords = {TENANT: row.tenant, GROUP: row.group}
-        who = f"{row.tenant}/{row.group}/"
+        who = f"{row.company}#" if row.company else f"{row.tenant}/{row.group}/"
         persons = round(row.numerator) if definition.persons else None
-        shares = _split(row.numerator, row.numerator_max, row.companies)
+        shares = _split(row.numerator, row.numerator_max, row.companies, cap)
         for n, value in enumerate(shares):
             records.append(
                 Record("num", f"{who}{n}", coords, value, (persons if n == 0 else 0))
@@ -102,7 +115,7 @@ def _records(definition: IndicatorDefinition, rows: Sequence[Contribution]) -> l
                 else Record("num", f"{who}{n}", coords, value)
             )
         if definition.denominator is not None:
-            shares = _split(row.denominator, row.denominator_max, row.companies)
+            shares = _split(row.denominator, row.denominator_max, row.companies, cap)
             records.extend(
                 Record("den", f"{who}{n}", coords, value) for n, value in enumerate(shares)
             )
@@ -125,7 +138,11 @@ def regional(
     specs = [TableSpec("numerator", "num", (tenants, groups), depth)]
     if definition.denominator is not None:
         specs.append(TableSpec("denominator", "den", (tenants, groups), depth))
-    protection = protect(build_tables(_records(definition, rows), specs), rules=rules, level=level)
+    protection = protect(
+        build_tables(_records(definition, rows, max(2, rules.min_companies)), specs),
+        rules=rules,
+        level=level,
+    )
     rates = (
         publishable_rates(
             protection,

@@ -113,6 +113,33 @@ async def contributions(
         )
         if filters.factor:
             params["factor"] = filters.factor
+    elif definition.code == "exposure-prevalence" and breakdown is Breakdown.PCS:
+        # By profession: exposed employees of that profession / its employees. A company
+        # sits under several professions, so its rows stay one per company (see below).
+        sql = (
+            "SELECT t.tenant_id, t.company, j.key AS grp,"
+            " COALESCE((SELECT max((h.exposed_by_pcs ->> j.key)::int) FROM hazard_fact h"
+            "  WHERE h.tenant_id = t.tenant_id AND h.company = t.company AND h.year = t.year"
+            "  AND h.source = 'duerp'" + _hazard_where(filters, params) + "), 0) AS num,"
+            " j.value::int AS den"
+            " FROM duerp_contribution t JOIN naf_levels n ON n.code = t.naf_code"
+            " CROSS JOIN LATERAL jsonb_each_text(t.jobs) AS j"
+            " WHERE t.year = :year" + _where(filters, "t.size_band", params)
+        )
+        rows = (await session.execute(text(sql), params)).all()
+        return [
+            Contribution(
+                tenant=row[0],
+                group=row[2],
+                companies=1,
+                numerator=float(row[3]),
+                numerator_max=float(row[3]),
+                denominator=float(row[4]),
+                denominator_max=float(row[4]),
+                company=row[1],
+            )
+            for row in rows
+        ]
     elif definition.code == "exposure-prevalence":
         sql = (
             f"SELECT t.tenant_id, t.company, {_group(breakdown, 't.size_band')} AS grp,"

@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import ARRAY, Date, Integer, Numeric, String
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cosar_common.db.base import Base
@@ -47,6 +48,8 @@ class DuerpContribution(Base):
     work_units_serious: Mapped[int] = mapped_column(Integer)
     actions_due: Mapped[int] = mapped_column(Integer)
     actions_done_on_time: Mapped[int] = mapped_column(Integer)
+    # PCS-ESE profession → employees of the work units where it is present.
+    jobs: Mapped[dict[str, int]] = mapped_column(JSONB, default=dict, server_default="{}")
 
 
 class HazardFact(Base):
@@ -62,6 +65,7 @@ class HazardFact(Base):
     exposed_headcount: Mapped[int] = mapped_column(Integer)
     priority: Mapped[str | None] = mapped_column(String(20))
     pcs_codes: Mapped[list[str]] = mapped_column(ARRAY(String(10)), default=list)
+    exposed_by_pcs: Mapped[dict[str, int]] = mapped_column(JSONB, default=dict, server_default="{}")
 
 
 class PenibiliteFact(Base):

@@ -10,6 +10,7 @@ consumer built. Run it with the service's consumer stopped.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -109,6 +110,7 @@ class Winners:
                             e.exposed_headcount,
                             None,
                             [],
+                            "{}",
                         )
                         for e in payload.exposures
                     ],
@@ -149,6 +151,7 @@ class Winners:
             p.work_units_major_or_important,
             p.actions.due,
             p.actions.done_on_time,
+            json.dumps({job.pcs: job.count for job in p.jobs}),
         )
         hazards = [
             (
@@ -160,6 +163,7 @@ class Winners:
                 h.exposed_headcount,
                 h.priority,
                 list(h.pcs_codes),
+                json.dumps({j.pcs: j.count for j in h.exposed_by_pcs}),
             )
             for h in p.hazards
         ]
@@ -202,6 +206,7 @@ COLUMNS = {
         "work_units_serious",
         "actions_due",
         "actions_done_on_time",
+        "jobs",
     ),
     "hazard_fact": (
         "tenant_id",
@@ -214,6 +219,7 @@ COLUMNS = {
         "exposed_headcount",
         "priority",
         "pcs_codes",
+        "exposed_by_pcs",
     ),
     "penibilite_fact": ("tenant_id", "company", "year", "factor", "above_threshold"),
     "accident_fact": (

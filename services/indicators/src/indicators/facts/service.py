@@ -120,6 +120,7 @@ async def duerp_published(
         "work_units_serious": payload.work_units_major_or_important,
         "actions_due": payload.actions.due,
         "actions_done_on_time": payload.actions.done_on_time,
+        "jobs": {job.pcs: job.count for job in payload.jobs},
     }
     statement = insert(DuerpContribution).values(values)
     await session.execute(
@@ -145,6 +146,7 @@ async def duerp_published(
                     "exposed_headcount": h.exposed_headcount,
                     "priority": h.priority,
                     "pcs_codes": list(h.pcs_codes),
+                    "exposed_by_pcs": {j.pcs: j.count for j in h.exposed_by_pcs},
                 }
                 for h in payload.hazards
             ],
