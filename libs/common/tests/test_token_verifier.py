@@ -99,3 +99,41 @@ async def test_garbage_and_alg_none_are_refused(setup):
     )
     with pytest.raises(NotAuthenticated):
         await verifier.verify(unsigned)
+
+
+@pytest.fixture
+def strict():
+    """A verifier without leeway, to see a remembered token expire on time."""
+    private, public = _key("k1")
+    http = httpx.AsyncClient(transport=httpx.MockTransport(_Jwks([public]).handler))
+    cache = JwksCache("http://idp.test/certs", http=http, min_refresh_interval_s=0)
+    return private, TokenVerifier(jwks=cache, issuer=ISSUER, audience="thesaurus", leeway_s=0)
+
+
+async def test_a_token_seen_again_is_not_verified_again(strict, monkeypatch):
+    private, verifier = strict
+    token = _token(private, "k1")
+    first = await verifier.verify(token)
+    monkeypatch.setattr(jwt, "decode", lambda *a, **k: pytest.fail("verified twice"))
+    assert await verifier.verify(token) == first
+
+
+async def test_a_remembered_token_still_expires(strict):
+    import asyncio
+
+    private, verifier = strict
+    token = _token(private, "k1", exp=int(time.time()) + 1)
+    await verifier.verify(token)
+    await asyncio.sleep(1.1)
+    with pytest.raises(NotAuthenticated) as caught:
+        await verifier.verify(token)
+    assert caught.value.code == "token_expired"
+
+
+async def test_a_forged_token_is_never_answered_from_the_cache(strict):
+    private, verifier = strict
+    token = _token(private, "k1")
+    await verifier.verify(token)
+    header, payload, signature = token.split(".")
+    with pytest.raises(NotAuthenticated):
+        await verifier.verify(f"{header}.{payload}.{signature[:-4]}AAAA")

@@ -2,6 +2,10 @@
 
 Keys are cached and refreshed when a token names an unknown ``kid`` (key rotation), at most once
 per ``min_refresh_interval_s`` so that a flood of forged tokens cannot hammer Keycloak.
+
+A client sends the same access token with every request until it expires: the verifier
+remembers the claims of the tokens it verified (for a minute at most, never past their
+expiry), so the RSA check runs once per token and not once per request.
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 import httpx
@@ -66,15 +71,55 @@ class JwksCache:
 
 
 class TokenVerifier:
-    """Checks signature, issuer, audience and expiry; returns the verified claims."""
+    """Checks signature, issuer, audience and expiry; returns the verified claims.
 
-    def __init__(self, *, jwks: JwksCache, issuer: str, audience: str, leeway_s: int = 5) -> None:
+    Verified tokens are remembered (``cache_size`` of them, ``cache_ttl_s`` at most): a
+    token seen again is accepted without a new signature check while it has not expired.
+    Only verified tokens enter the cache, keyed by the whole token, so nothing unverified can
+    be answered from it; a signing key withdrawn from the realm stops being honoured for
+    cached tokens within ``cache_ttl_s``.
+    """
+
+    def __init__(
+        self,
+        *,
+        jwks: JwksCache,
+        issuer: str,
+        audience: str,
+        leeway_s: int = 5,
+        cache_size: int = 1024,
+        cache_ttl_s: float = 60.0,
+    ) -> None:
         self._jwks = jwks
         self._issuer = issuer
         self._audience = audience
         self._leeway = leeway_s
+        self._cache_size = cache_size
+        self._cache_ttl = cache_ttl_s
+        # token -> (claims, wall-clock time until which they may be served from here)
+        self._verified: dict[str, tuple[Mapping[str, Any], float]] = {}
 
     async def verify(self, token: str) -> Mapping[str, Any]:
+        cached = self._verified.get(token)
+        if cached is not None:
+            claims, valid_until = cached
+            if time.time() < valid_until:
+                return claims
+            del self._verified[token]
+        claims = await self._verify(token)
+        self._remember(token, claims)
+        return claims
+
+    def _remember(self, token: str, claims: Mapping[str, Any]) -> None:
+        if self._cache_size <= 0:
+            return
+        # ``exp`` is required and numeric once verified; the leeway applies as in jwt.decode.
+        valid_until = min(float(claims["exp"]) + self._leeway, time.time() + self._cache_ttl)
+        while len(self._verified) >= self._cache_size:
+            del self._verified[next(iter(self._verified))]  # the oldest entry
+        self._verified[token] = (MappingProxyType(dict(claims)), valid_until)
+
+    async def _verify(self, token: str) -> Mapping[str, Any]:
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError as exc:

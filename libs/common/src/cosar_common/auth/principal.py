@@ -24,6 +24,7 @@ class Role(StrEnum):
     SERVICE_ACCOUNT = "service-account"
 
 
+_KNOWN_ROLES = frozenset(r.value for r in Role)
 # Roles that act inside one tenant; a token with one of them must carry a tenant_id.
 TENANT_ROLES = frozenset(
     {
@@ -75,8 +76,7 @@ class Principal(BaseModel):
     def from_claims(cls, claims: Mapping[str, Any]) -> Principal:
         """Build a principal from verified claims; unknown roles are ignored, not trusted."""
         raw_roles = claims.get("realm_access", {}).get("roles", [])
-        known = {r.value for r in Role}
-        roles = frozenset(Role(r) for r in raw_roles if r in known)
+        roles = frozenset(Role(r) for r in raw_roles if r in _KNOWN_ROLES)
         tenant_id = claims.get("tenant_id") or None
         if isinstance(tenant_id, list):  # a multivalued mapper misconfiguration: refuse ambiguity
             tenant_id = tenant_id[0] if len(tenant_id) == 1 else None

@@ -15,7 +15,9 @@ from cosar_common.events.outbox import OutboxWriter
 from cosar_common.runtime import Runtime
 
 
-def get_runtime(request: Request) -> Runtime:
+# The dependencies are coroutines even where they do not await: FastAPI runs a plain ``def``
+# dependency in its thread pool, a thread hop on every request for an attribute read.
+async def get_runtime(request: Request) -> Runtime:
     runtime: Runtime = request.app.state.runtime
     return runtime
 
@@ -28,7 +30,7 @@ async def get_session(runtime: RuntimeDep, principal: PrincipalDep) -> AsyncIter
         yield session
 
 
-def get_outbox(runtime: RuntimeDep) -> OutboxWriter:
+async def get_outbox(runtime: RuntimeDep) -> OutboxWriter:
     return runtime.outbox
 
 
