@@ -162,6 +162,28 @@ async def test_lookup_on_a_date_answers_the_threshold_in_force(fhir, day, expect
     assert [v for k, v in _properties(body) if k == "duree_valeur"] == [expected]
 
 
+async def test_lookup_by_short_name_and_unknown_version_or_system(fhir):
+    by_name = _params(
+        await fhir.get("/CodeSystem/$lookup", params={"system": "naf-rev2", "code": "6201Z"})
+    )
+    assert _first(by_name, "display") == "Programmation informatique"
+    pinned = _params(
+        await fhir.get("/CodeSystem/$lookup", params={"system": f"{NAF}|1", "code": "62.01Z"})
+    )
+    assert _first(pinned, "version") == "1"
+    unknown_version = _outcome(
+        await fhir.get(
+            "/CodeSystem/$lookup", params={"system": NAF, "code": "62.01Z", "version": "99"}
+        ),
+        404,
+    )
+    assert "Version 99" in unknown_version.issue[0].details.text
+    unknown_system = _outcome(
+        await fhir.get("/CodeSystem/$lookup", params={"system": f"{BASE}/x", "code": "A"}), 404
+    )
+    assert "inconnu" in unknown_system.issue[0].details.text
+
+
 async def test_validate_code_true_false_and_unknown_system(fhir):
     ok = _params(
         await fhir.get("/CodeSystem/$validate-code", params={"url": NAF, "code": "10.71C"})
@@ -279,6 +301,31 @@ async def test_value_set_of_naf_subclasses_under_section_c(fhir, editor):
     with_word = {c for c in expected if "patisserie" in labels[c]}
     assert len(with_word) >= 2
     assert {c["code"] for c in filtered["expansion"]["contains"]} == with_word
+
+
+async def test_filtered_expansion_pages_in_code_order_with_one_total(fhir):
+    """A text filter over a whole system: pages are slices of one code order, the total is
+    the same on every page and activeOnly can only shrink it."""
+    params = {"url": f"{CIM10}?fhir_vs", "filter": "tumeur"}
+    whole = _ok(await fhir.get("/ValueSet/$expand", params={**params, "count": 300}))
+    ValueSet.model_validate(whole)
+    codes = [c["code"] for c in whole["expansion"]["contains"]]
+    total = whole["expansion"]["total"]
+    assert total > 100
+    assert codes == sorted(codes, key=lambda c: c.encode())
+    pages = [
+        _ok(await fhir.get("/ValueSet/$expand", params={**params, "count": 50, "offset": o}))
+        for o in (0, 50, 100)
+    ]
+    assert {p["expansion"]["total"] for p in pages} == {total}
+    assert [c["code"] for p in pages for c in p["expansion"]["contains"]] == codes[:150]
+    assert all(
+        "tumeur" in _fold(c["display"]) or c["code"] for c in pages[0]["expansion"]["contains"]
+    )
+    active = _ok(
+        await fhir.get("/ValueSet/$expand", params={**params, "count": 0, "activeOnly": "true"})
+    )
+    assert 0 < active["expansion"]["total"] <= total
 
 
 async def test_only_editors_create_value_sets(fhir):

@@ -145,6 +145,50 @@ async def test_another_tenant_never_sees_the_local_system(
     assert maps == 0  # no tenant context: the map of Marseille is invisible
 
 
+async def test_the_index_functions_answer_nothing_from_another_tenants_version(
+    local_system, migrated
+):
+    """The SECURITY DEFINER search and expansion functions read the index table without RLS:
+    called directly with the id of Marseille's version, they must still answer nothing to
+    Toulon (and everything to Marseille)."""
+    db = await asyncpg.connect(
+        migrated.dsn("thesaurus_app", "thesaurus_app", "thesaurus", driver=None)
+    )
+    answers = {}
+    try:
+        async with db.transaction():
+            await db.execute("SELECT set_config('app.tenant_id', 'sst-13-marseille', true)")
+            version = await db.fetchval(
+                "SELECT v.id FROM code_system_version v "
+                "JOIN code_system s ON s.id = v.code_system_id WHERE s.name = $1",
+                local_system,
+            )
+        for tenant in ("sst-83-toulon", "sst-13-marseille"):
+            async with db.transaction():
+                await db.execute("SELECT set_config('app.tenant_id', $1, true)", tenant)
+                searched = await db.fetch(
+                    "SELECT total, hit_id FROM thesaurus_search_page("
+                    "$1, 'manutention', 'MANUTENTION', false, $$'manutention':*$$, true, 20, "
+                    "NULL, NULL, 20, 0)",
+                    [version],
+                )
+                expanded = await db.fetch(
+                    "SELECT total, hit_id FROM thesaurus_expansion_page("
+                    "$1, 'charges', 'CHARGES', false, 20, 0)",
+                    version,
+                )
+            answers[tenant] = (
+                searched[0]["total"],
+                [r["hit_id"] for r in searched if r["hit_id"] is not None],
+                expanded[0]["total"],
+            )
+    finally:
+        await db.close()
+    assert answers["sst-83-toulon"] == (0, [], 0)
+    total, ids, expanded_total = answers["sst-13-marseille"]
+    assert (total, len(ids), expanded_total) == (1, 1, 1)
+
+
 async def test_bad_local_files_are_refused_whole_with_line_numbers(thesaurus_service, token_for):
     admin = await token_for("sst-admin@sst-06-nice")
     employer = await token_for("employer1@sst-06-nice")

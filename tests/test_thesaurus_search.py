@@ -112,6 +112,28 @@ async def test_paging_keeps_the_total_and_moves_the_window(thesaurus_service, re
     assert (beyond["total"], beyond["items"]) == (first["total"], [])
 
 
+async def test_pages_of_a_frequent_word_follow_one_ranking(thesaurus_service, reader):
+    """Hundreds of word matches: each page is the slice of one order (best score first within
+    a kind of match), whatever the page size, and the total does not depend on the page."""
+    params = {"q": "tumeur", "system": "cim-10"}
+    everything = (await _search(thesaurus_service, reader, **params, limit=100)).json()
+    pages = [
+        (await _search(thesaurus_service, reader, **params, limit=10, offset=o)).json()
+        for o in (0, 10, 50, 90)
+    ]
+    assert everything["total"] > 100
+    assert {p["total"] for p in pages} == {everything["total"]}
+    ranked = [(i["code"], i["match"], i["score"]) for i in everything["items"]]
+    assert [(i["code"], i["match"], i["score"]) for p in pages for i in p["items"]] == (
+        ranked[0:10] + ranked[10:20] + ranked[50:60] + ranked[90:100]
+    )
+    kinds = [match for _, match, _ in ranked]
+    assert kinds == sorted(kinds, key=["code", "label", "prefix", "fuzzy"].index)
+    for kind in set(kinds):
+        scores = [score for _, match, score in ranked if match == kind]
+        assert scores == sorted(scores, reverse=True), kind
+
+
 async def test_limit_above_the_maximum_is_refused_naming_it(thesaurus_service, reader):
     response = await _search(thesaurus_service, reader, q="bruit", limit=500)
     assert response.status_code == 422

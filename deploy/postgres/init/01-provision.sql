@@ -6,7 +6,8 @@
 --   <svc>_owner  owns the database and its public schema, runs the Alembic migrations;
 --   <svc>_app    the runtime role: no ownership, NOBYPASSRLS, so row-level security always applies;
 --                DML on the owner's tables and usage of its sequences through default privileges.
--- Extensions unaccent and pg_trgm (accent-insensitive, typo-tolerant French search) are created by
+-- Extensions unaccent, pg_trgm and btree_gin (accent-insensitive, typo-tolerant French search;
+-- search indexes led by the version id) are created by
 -- the superuser here, so that migrations never need superuser rights.
 
 \set ON_ERROR_STOP on
@@ -24,6 +25,7 @@ REVOKE ALL ON SCHEMA public FROM PUBLIC;
 GRANT USAGE ON SCHEMA public TO thesaurus_app;
 CREATE EXTENSION IF NOT EXISTS unaccent SCHEMA public;
 CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public;
+CREATE EXTENSION IF NOT EXISTS btree_gin SCHEMA public;
 ALTER DEFAULT PRIVILEGES FOR ROLE thesaurus_owner IN SCHEMA public
     GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO thesaurus_app;
 ALTER DEFAULT PRIVILEGES FOR ROLE thesaurus_owner IN SCHEMA public
@@ -45,6 +47,7 @@ REVOKE ALL ON SCHEMA public FROM PUBLIC;
 GRANT USAGE ON SCHEMA public TO assessment_app;
 CREATE EXTENSION IF NOT EXISTS unaccent SCHEMA public;
 CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public;
+CREATE EXTENSION IF NOT EXISTS btree_gin SCHEMA public;
 ALTER DEFAULT PRIVILEGES FOR ROLE assessment_owner IN SCHEMA public
     GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO assessment_app;
 ALTER DEFAULT PRIVILEGES FOR ROLE assessment_owner IN SCHEMA public
@@ -66,6 +69,7 @@ REVOKE ALL ON SCHEMA public FROM PUBLIC;
 GRANT USAGE ON SCHEMA public TO reporting_app;
 CREATE EXTENSION IF NOT EXISTS unaccent SCHEMA public;
 CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public;
+CREATE EXTENSION IF NOT EXISTS btree_gin SCHEMA public;
 ALTER DEFAULT PRIVILEGES FOR ROLE reporting_owner IN SCHEMA public
     GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO reporting_app;
 ALTER DEFAULT PRIVILEGES FOR ROLE reporting_owner IN SCHEMA public
@@ -87,6 +91,7 @@ REVOKE ALL ON SCHEMA public FROM PUBLIC;
 GRANT USAGE ON SCHEMA public TO indicators_app;
 CREATE EXTENSION IF NOT EXISTS unaccent SCHEMA public;
 CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public;
+CREATE EXTENSION IF NOT EXISTS btree_gin SCHEMA public;
 ALTER DEFAULT PRIVILEGES FOR ROLE indicators_owner IN SCHEMA public
     GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO indicators_app;
 ALTER DEFAULT PRIVILEGES FOR ROLE indicators_owner IN SCHEMA public

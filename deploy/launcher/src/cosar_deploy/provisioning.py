@@ -19,7 +19,7 @@ import psycopg
 
 from cosar_deploy.endpoints import SERVICES, app_role, owner_role
 
-EXTENSIONS: tuple[str, ...] = ("unaccent", "pg_trgm")
+EXTENSIONS: tuple[str, ...] = ("unaccent", "pg_trgm", "btree_gin")
 _SAFE = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from cosar_common.app import create_service_app
+from thesaurus import server_timing
 from thesaurus.codesystems.endpoints import router as codesystems_router
 from thesaurus.codesystems.exchange import router as exchange_router
 from thesaurus.fhir.endpoints import router as fhir_router
@@ -14,8 +15,9 @@ from thesaurus.settings import ThesaurusSettings
 
 
 def create_app(settings: ThesaurusSettings | None = None) -> FastAPI:
-    return create_service_app(
-        settings or ThesaurusSettings(),
+    settings = settings or ThesaurusSettings()
+    app = create_service_app(
+        settings,
         title="Thésaurus régional",
         description=(
             "Registre des systèmes de codes partagés de la région (NAF, PCS-ESE, CIM-10, "
@@ -23,3 +25,6 @@ def create_app(settings: ThesaurusSettings | None = None) -> FastAPI:
         ),
         routers=[codesystems_router, exchange_router, search_router, fhir_router, legacy_router],
     )
+    if settings.server_timing:
+        server_timing.install(app)
+    return app

@@ -12,3 +12,9 @@ class ThesaurusSettings(ServiceSettings):
 
     service_name: str = "thesaurus"
     port: int = 8001
+    # Every service validates codes here: with fewer pooled connections than concurrent
+    # requests, the overflow connections are closed on return and reopened on the next
+    # request (a new PostgreSQL backend and cold statement caches each time).
+    db_pool_size: int = 20
+    # Server-Timing header on every response (the benchmark turns it on).
+    server_timing: bool = False

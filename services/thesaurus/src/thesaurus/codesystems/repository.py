@@ -6,12 +6,25 @@ here never add a tenant filter of their own for reads, and set ``tenant_id`` on 
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, delete, func, insert, select, text
+from sqlalchemy import (
+    Select,
+    String,
+    and_,
+    bindparam,
+    delete,
+    false,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from thesaurus.codesystems.models import (
@@ -33,6 +46,55 @@ async def get_system(
     query = query.where(CodeSystem.url == url) if url else query.where(CodeSystem.name == name)
     rows = (await session.scalars(query.order_by(CodeSystem.tenant_id.nulls_last()))).all()
     return rows[0] if rows else None
+
+
+@functools.cache
+def _find_version_query(
+    by_url: bool, by_name: bool, latest: bool
+) -> Select[tuple[CodeSystem, CodeSystemVersion]]:
+    """Built once per shape: constructing the statement cost more than running it."""
+    ref = bindparam("ref", type_=String)
+    wanted = (
+        CodeSystemVersion.status == VersionStatus.PUBLISHED.value
+        if latest
+        else CodeSystemVersion.version == bindparam("version", type_=String)
+    )
+    matches = [CodeSystem.url == ref] if by_url else []
+    matches += [CodeSystem.name == ref] if by_name else []
+    return (
+        select(CodeSystem, CodeSystemVersion)
+        .outerjoin(
+            CodeSystemVersion, and_(CodeSystemVersion.code_system_id == CodeSystem.id, wanted)
+        )
+        .where(or_(false(), *matches))
+        .order_by(
+            # A match by URL first, then the tenant's own system, then the latest version.
+            *([(CodeSystem.url == ref).desc()] if by_url and by_name else []),
+            CodeSystem.tenant_id.nulls_last(),
+            CodeSystemVersion.published_at.desc(),
+        )
+        .limit(1)
+    )
+
+
+async def find_version(
+    session: AsyncSession,
+    *,
+    ref: str,
+    by_url: bool,
+    by_name: bool,
+    version: str | None,
+) -> tuple[CodeSystem | None, CodeSystemVersion | None]:
+    """A system and one of its versions in one query (the hot path of every FHIR operation).
+
+    The system whose canonical URL (``by_url``) or else name (``by_name``) is ``ref``; a
+    tenant's own system shadows a shared namesake. Its version ``version``, or its latest
+    published one when None. (system, None) when the system has no such version.
+    """
+    query = _find_version_query(by_url, by_name, version is None)
+    params = {"ref": ref} if version is None else {"ref": ref, "version": version}
+    row = (await session.execute(query, params)).first()
+    return (None, None) if row is None else (row[0], row[1])
 
 
 async def list_systems(session: AsyncSession) -> Sequence[CodeSystem]:

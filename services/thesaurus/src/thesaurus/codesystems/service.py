@@ -92,6 +92,14 @@ async def require_system(session: AsyncSession, name: str) -> CodeSystem:
     return system
 
 
+def unknown_version(system_name: str, version: str | None) -> NotFound:
+    """The 404 of a version that does not exist (None: no published version)."""
+    label = "publiée" if version is None else version
+    return NotFound(
+        f"Version {label} du système « {system_name} » introuvable.", code="unknown_version"
+    )
+
+
 async def require_version(
     session: AsyncSession, system: CodeSystem, version: str | None, *, for_update: bool = False
 ) -> CodeSystemVersion:
@@ -104,10 +112,7 @@ async def require_version(
         )
     )
     if found is None:
-        label = "publiée" if version is None else version
-        raise NotFound(
-            f"Version {label} du système « {system.name} » introuvable.", code="unknown_version"
-        )
+        raise unknown_version(system.name, version)
     return found
 
 

@@ -12,12 +12,12 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from thesaurus.codesystems import repository, service
-from thesaurus.codesystems.models import CodeSystem, CodeSystemVersion, Concept, ConceptParent
+from thesaurus.codesystems.models import CodeSystem, CodeSystemVersion, Concept
 from thesaurus.domain.model import ConceptStatus
+from thesaurus.fhir import repository as fhir_repository
 from thesaurus.fhir.outcome import invalid, not_found
 from thesaurus.fhir.params import FhirParams, split_canonical
 from thesaurus.fhir.resources import group, parameters, part
@@ -42,13 +42,15 @@ async def resolve(
 ) -> tuple[CodeSystem, CodeSystemVersion]:
     """A system by canonical URL (or ``url|version``) and the version asked for, or 404."""
     url, pinned = split_canonical(system_ref)
-    system = await repository.get_system(session, url=url)
-    if system is None and "://" not in url:
-        # Convenience for people typing by hand: the registry's short name (naf-rev2).
-        system = await repository.get_system(session, name=url)
+    # Convenience for people typing by hand: the registry's short name (naf-rev2).
+    system, found = await repository.find_version(
+        session, ref=url, by_url=True, by_name="://" not in url, version=version or pinned
+    )
     if system is None:
         raise not_found(f"Système de codes « {url} » inconnu.")
-    return system, await service.require_version(session, system, version or pinned)
+    if found is None:
+        raise service.unknown_version(system.name, version or pinned)
+    return system, found
 
 
 def code_input(
@@ -71,17 +73,6 @@ def code_input(
     )
 
 
-async def _direct_parents(
-    session: AsyncSession, version: CodeSystemVersion, code: str
-) -> list[str]:
-    rows = await session.scalars(
-        select(ConceptParent.parent_code)
-        .where(ConceptParent.version_id == version.id, ConceptParent.code == code)
-        .order_by(ConceptParent.parent_code)
-    )
-    return list(rows)
-
-
 def _property(
     code: str, value: Any, *, kind: str | None = None, **sub: date | None
 ) -> dict[str, Any]:
@@ -98,18 +89,30 @@ def _property(
 
 
 async def lookup(session: AsyncSession, params: FhirParams) -> dict[str, Any]:
-    """Details of a code; its properties as in force on ``date`` (default: today in Paris)."""
+    """Details of a code; its properties as in force on ``date`` (default: today in Paris).
+
+    One query finds the system, the version, the concept and its parents and children.
+    """
     system_ref, code, version, _ = code_input(params)
     if system_ref is None or code is None:
         raise invalid("Paramètres system et code obligatoires (ou coding).")
-    system, found = await resolve(session, system_ref, version)
-    concept = await repository.get_concept(session, version=found, code=code)
-    if concept is None:
-        raise not_found(f"Code {code} inconnu dans {system.url} (version {found.version}).")
     on = params.day("date") or datetime.now(PARIS).date()
+    url, pinned = split_canonical(system_ref)
+    wanted_version = version or pinned
+    # Convenience for people typing by hand: the registry's short name (naf-rev2).
+    found = await fhir_repository.lookup(
+        session, ref=url, by_name="://" not in url, version=wanted_version, code=code
+    )
+    if found is None:
+        raise not_found(f"Système de codes « {url} » inconnu.")
+    if found.version is None:
+        raise service.unknown_version(found.system_name, wanted_version)
+    concept = found.concept
+    if concept is None:
+        raise not_found(f"Code {code} inconnu dans {found.system_url} (version {found.version}).")
     wanted = set(params.texts("property"))
     out = [
-        part("name", system.title),
+        part("name", found.system_title),
         part("version", found.version),
         part("display", concept.display),
         group(
@@ -126,31 +129,23 @@ async def lookup(session: AsyncSession, params: FhirParams) -> dict[str, Any]:
             "designation",
             [part("language", "fr", kind="code"), part("use", SYNONYM), part("value", s)],
         )
-        for s in concept.synonyms or ()
+        for s in concept.synonyms
     ]
-    properties = await _concept_properties(session, found, concept, on)
+    properties = _concept_properties(concept, on)
     out += [p for p in properties if not wanted or p["part"][0]["valueCode"] in wanted]
     return parameters(out)
 
 
-async def _concept_properties(
-    session: AsyncSession, version: CodeSystemVersion, concept: Concept, on: date
-) -> list[dict[str, Any]]:
-    out = [
-        _property("parent", p, kind="code")
-        for p in await _direct_parents(session, version, concept.code)
-    ]
-    out += [
-        _property("child", c, kind="code")
-        for c in await repository.children(session, version=version, code=concept.code)
-    ]
+def _concept_properties(concept: fhir_repository.LookedUpConcept, on: date) -> list[dict[str, Any]]:
+    out = [_property("parent", p, kind="code") for p in concept.parents]
+    out += [_property("child", c, kind="code") for c in concept.children]
     if concept.level is not None:
         out.append(_property("level", concept.level))
     out.append(_property("status", concept.status, kind="code"))
     if concept.status == ConceptStatus.DEPRECATED.value:
         out.append(_property("inactive", True))
-    out += [_property("replaced-by", r, kind="code") for r in concept.replaced_by or ()]
-    for prop in repository.properties_from_json(concept.properties or []):
+    out += [_property("replaced-by", r, kind="code") for r in concept.replaced_by]
+    for prop in repository.properties_from_json(concept.properties):
         # Dated values: only the one in force that day answers (C2P thresholds change).
         if prop.in_force(on):
             out.append(

@@ -2,7 +2,8 @@
 
 Everything happens in PostgreSQL: hierarchy filters are recursive CTEs over ``concept_parent``,
 the page is ``ORDER BY code LIMIT/OFFSET`` and the total a ``count(*)`` of the same query, so a
-page deep into CIM-10 (42,730 codes) costs one indexed scan and nothing is capped silently.
+page deep into CIM-10 (42,730 codes) costs one indexed scan and nothing is capped silently. A
+whole version filtered by text alone is answered from the search table instead.
 """
 
 from __future__ import annotations
@@ -149,6 +150,50 @@ def build_where(
     return ctes, where, binds
 
 
+# A whole version filtered by text only (``<system>?fhir_vs`` with ``filter``, the common case):
+# the total and the page come from the search table (``thesaurus_expansion_page``, migration
+# 0005) in one statement, and only the page's concepts are read from ``concept`` (RLS).
+_FILTERED_PAGE = text(
+    """
+    SELECT p.total, c.code, c.display, c.status
+    FROM thesaurus_expansion_page(
+        :v, :text, :code_prefix, :active_only, :limit, :offset
+    ) AS p
+    LEFT JOIN concept AS c ON c.id = p.hit_id
+    ORDER BY p.hit_code COLLATE "C"
+    """
+)
+
+
+async def _filtered_page(
+    session: AsyncSession,
+    *,
+    version_id: uuid.UUID,
+    text_filter: str,
+    active_only: bool,
+    count: int,
+    offset: int,
+) -> Page:
+    rows = (
+        await session.execute(
+            _FILTERED_PAGE,
+            {
+                "v": version_id,
+                "text": text_filter,
+                "code_prefix": normalise_code(text_filter),
+                "active_only": active_only,
+                "limit": count,
+                "offset": offset,
+            },
+        )
+    ).all()
+    page = Page(total=int(rows[0].total) if rows else 0)
+    page.concepts = [
+        ExpandedConcept(r.code, r.display, r.status) for r in rows if r.code is not None
+    ]
+    return page
+
+
 async def expand(
     session: AsyncSession,
     *,
@@ -161,6 +206,15 @@ async def expand(
     code: str | None = None,
 ) -> Page:
     """The total and one page (ordered by code, byte order) of a version's expansion."""
+    if text_filter and not filters and code is None:
+        return await _filtered_page(
+            session,
+            version_id=version_id,
+            text_filter=text_filter,
+            active_only=active_only,
+            count=count,
+            offset=offset,
+        )
     ctes, where, binds = build_where(
         filters, text_filter=text_filter, active_only=active_only, code=code
     )

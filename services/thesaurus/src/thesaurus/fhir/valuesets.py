@@ -57,11 +57,15 @@ async def resolve(session: AsyncSession, url: str, params: FhirParams) -> Target
     """The ValueSet named by ``url`` (stored, or implicit ``?fhir_vs``), or 404."""
     base, _, query = split_canonical(url)[0].partition("?")
     if query.startswith("fhir_vs"):
-        system = await repository.get_system(session, url=base)
+        # The version asked for names the system by the URL it was asked with (the same one).
+        version, _ = requested_version(params, base)
+        system, found = await repository.find_version(
+            session, ref=base, by_url=True, by_name=False, version=version
+        )
         if system is None:
             raise not_found(f"Système de codes « {base} » inconnu.")
-        version, _ = requested_version(params, system.url)
-        found = await service.require_version(session, system, version)
+        if found is None:
+            raise service.unknown_version(system.name, version)
         filters: list[Filter] = []
         if query.startswith("fhir_vs=isa/"):
             concept = await repository.get_concept(

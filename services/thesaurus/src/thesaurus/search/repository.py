@@ -1,6 +1,6 @@
-"""The search query. Row-level security decides what the caller sees: ``thesaurus_search``
-(migration 0003) answers only for versions the caller may read, and its hits are joined back
-to ``concept`` under RLS; nothing here filters by tenant."""
+"""The search query. Row-level security decides what the caller sees: ``thesaurus_search_page``
+(migration 0005) answers only for versions the caller may read, and the page it returns is
+joined back to ``concept`` under RLS; nothing here filters by tenant."""
 
 from __future__ import annotations
 
@@ -8,24 +8,17 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select, text
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from thesaurus.codesystems.models import CodeSystem, CodeSystemVersion, VersionStatus
 from thesaurus.search.query import SearchTerms
 
 
 @dataclass(frozen=True)
-class SearchedVersion:
-    id: uuid.UUID
+class Hit:
     system: str
     system_url: str
     version: str
-
-
-@dataclass(frozen=True)
-class Hit:
-    version_id: uuid.UUID
     code: str
     display: str
     level: int | None
@@ -34,40 +27,29 @@ class Hit:
     score: float
 
 
-async def latest_published_versions(session: AsyncSession) -> list[SearchedVersion]:
-    """The latest published version of every system the caller can see."""
-    rows = await session.execute(
-        select(CodeSystemVersion.id, CodeSystem.name, CodeSystem.url, CodeSystemVersion.version)
-        .join(CodeSystem, CodeSystem.id == CodeSystemVersion.code_system_id)
-        .where(CodeSystemVersion.status == VersionStatus.PUBLISHED.value)
-        .distinct(CodeSystemVersion.code_system_id)
-        .order_by(CodeSystemVersion.code_system_id, CodeSystemVersion.published_at.desc())
-    )
-    return [SearchedVersion(id=r[0], system=r[1], system_url=r[2], version=r[3]) for r in rows]
-
-
-# One statement: candidates from the index function, joined back to concept (RLS), filtered,
-# counted and paged. The LEFT JOIN LATERAL keeps the total when the page is past the end.
+# One statement: the versions searched (given, or the latest published version of every
+# system the caller can see), the total and the page from the index function, and the page's
+# concepts read back from ``concept`` (RLS). The LEFT JOINs keep the total when the page is
+# past the end.
 _SEARCH = text(
     """
-    WITH hits AS (
-        SELECT c.id, c.version_id, c.code, c.display, c.level, c.status,
-               h.hit_class, h.hit_score
-        FROM thesaurus_search(
-            CAST(:versions AS uuid[]), :text, :code, :code_prefix, :words, :fuzzy
-        ) AS h
-        JOIN concept AS c ON c.id = h.hit_id
-        WHERE (CAST(:level AS integer) IS NULL OR c.level = CAST(:level AS integer))
-          AND (CAST(:active AS boolean) IS NULL
-               OR (c.status = 'active') = CAST(:active AS boolean))
+    WITH searched AS MATERIALIZED (
+        SELECT DISTINCT ON (v.code_system_id) v.id, s.name, s.url, v.version
+        FROM code_system_version AS v
+        JOIN code_system AS s ON s.id = v.code_system_id
+        WHERE CASE WHEN CAST(:versions AS uuid[]) IS NULL THEN v.status = 'published'
+                   ELSE v.id = ANY(CAST(:versions AS uuid[])) END
+        ORDER BY v.code_system_id, v.published_at DESC
     )
-    SELECT t.total, p.*
-    FROM (SELECT count(*) AS total FROM hits) AS t
-    LEFT JOIN LATERAL (
-        SELECT * FROM hits
-        ORDER BY hit_class, hit_score DESC, length(display), level NULLS LAST, code, id
-        LIMIT :limit OFFSET :offset
-    ) AS p ON true
+    SELECT p.total, p.hit_class, p.hit_score, c.code, c.display, c.level, c.status,
+           v.name, v.url, v.version
+    FROM thesaurus_search_page(
+        ARRAY(SELECT id FROM searched), :text, :code, :code_prefix, :words, :fuzzy,
+        :fuzzy_below, :level, :active, :limit, :offset
+    ) AS p
+    LEFT JOIN concept AS c ON c.id = p.hit_id
+    LEFT JOIN searched AS v ON v.id = c.version_id
+    ORDER BY p.hit_position
     """
 )
 
@@ -75,24 +57,31 @@ _SEARCH = text(
 async def search(
     session: AsyncSession,
     *,
-    versions: Sequence[uuid.UUID],
+    versions: Sequence[uuid.UUID] | None,
     terms: SearchTerms,
+    fuzzy_below: int,
     level: int | None,
     active: bool | None,
     limit: int,
     offset: int,
 ) -> tuple[int, list[Hit]]:
-    """Total number of matching concepts and the requested page, best first."""
+    """Total number of matching concepts and the requested page, best first.
+
+    ``versions`` None searches the latest published version of every visible system. Close
+    spellings (``terms.fuzzy``) are searched only when codes, labels and words find fewer
+    than ``fuzzy_below`` concepts.
+    """
     rows = (
         await session.execute(
             _SEARCH,
             {
-                "versions": list(versions),
+                "versions": None if versions is None else list(versions),
                 "text": terms.text,
                 "code": terms.code,
                 "code_prefix": terms.code_prefix,
                 "words": terms.words,
                 "fuzzy": terms.fuzzy,
+                "fuzzy_below": fuzzy_below,
                 "level": level,
                 "active": active,
                 "limit": limit,
@@ -103,7 +92,9 @@ async def search(
     total = int(rows[0].total) if rows else 0
     hits = [
         Hit(
-            version_id=row.version_id,
+            system=row.name,
+            system_url=row.url,
+            version=row.version,
             code=row.code,
             display=row.display,
             level=row.level,
@@ -112,6 +103,6 @@ async def search(
             score=float(row.hit_score),
         )
         for row in rows
-        if row.id is not None
+        if row.code is not None
     ]
     return total, hits

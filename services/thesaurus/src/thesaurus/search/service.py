@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import dataclasses
+import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -10,11 +10,10 @@ from cosar_common.errors import NotFound, RuleViolation
 from thesaurus.codesystems import repository as codesystems
 from thesaurus.codesystems import service as codesystems_service
 from thesaurus.search import query, repository, schemas
-from thesaurus.search.repository import SearchedVersion
 
 MAX_PAGE_SIZE = 100
 
-# Rank classes of ``thesaurus_search`` (migration 0003) as the API names them.
+# Rank classes of ``thesaurus_search_page`` (migrations 0003 and 0005) as the API names them.
 _MATCH = {
     0: schemas.MatchKind.CODE,
     1: schemas.MatchKind.PREFIX,
@@ -30,28 +29,25 @@ FUZZY_FALLBACK_BELOW = 20
 
 async def _versions(
     session: AsyncSession, system: str | None, version: str | None
-) -> list[SearchedVersion]:
+) -> list[uuid.UUID] | None:
+    """The version searched in ``system``; None (no system) for every system's latest."""
     if system is None:
         if version is not None:
             raise RuleViolation(
                 "Le paramètre « version » demande un seul système de codes (« system »).",
                 code="version_without_system",
             )
-        return await repository.latest_published_versions(session)
+        return None
     # A canonical URL or a name: URLs always carry their scheme.
-    found = (
-        await codesystems.get_system(session, url=system)
-        if "://" in system
-        else await codesystems.get_system(session, name=system)
+    by_url = "://" in system
+    found, chosen = await codesystems.find_version(
+        session, ref=system, by_url=by_url, by_name=not by_url, version=version
     )
     if found is None:
         raise NotFound(f"Système de codes « {system} » introuvable.", code="unknown_system")
-    chosen = await codesystems_service.require_version(session, found, version)
-    return [
-        SearchedVersion(
-            id=chosen.id, system=found.name, system_url=found.url, version=chosen.version
-        )
-    ]
+    if chosen is None:
+        raise codesystems_service.unknown_version(found.name, version)
+    return [chosen.id]
 
 
 async def search(
@@ -85,39 +81,28 @@ async def search(
             code="query_too_short",
             errors=[{"field": "q", "message": "Texte trop court."}],
         )
-    versions = await _versions(session, system, version)
-    by_id = {v.id: v for v in versions}
-    # Typo tolerance is a fallback: when codes, labels and words already find enough, the
-    # trigram pass over every label (most of the cost of a common word) adds only noise.
-    exact_terms = dataclasses.replace(terms, fuzzy=False)
     total, hits = await repository.search(
         session,
-        versions=list(by_id),
-        terms=exact_terms if terms.fuzzy else terms,
+        versions=await _versions(session, system, version),
+        terms=terms,
+        # Typo tolerance is a fallback: when codes, labels and words already find enough,
+        # the trigram pass over every label (most of the cost of a common word) adds only
+        # noise.
+        fuzzy_below=FUZZY_FALLBACK_BELOW,
         level=level,
         active=active,
         limit=limit,
         offset=offset,
     )
-    if terms.fuzzy and total < FUZZY_FALLBACK_BELOW:
-        total, hits = await repository.search(
-            session,
-            versions=list(by_id),
-            terms=terms,
-            level=level,
-            active=active,
-            limit=limit,
-            offset=offset,
-        )
     return schemas.SearchPage(
         total=total,
         limit=limit,
         offset=offset,
         items=[
             schemas.SearchHit(
-                system=by_id[h.version_id].system,
-                system_url=by_id[h.version_id].system_url,
-                version=by_id[h.version_id].version,
+                system=h.system,
+                system_url=h.system_url,
+                version=h.version,
                 code=h.code,
                 display=h.display,
                 level=h.level,
