@@ -225,7 +225,10 @@ async def indicators_service(
     from indicators.app import create_app
     from indicators.settings import IndicatorsSettings
 
-    group = f"indicators-test-{uuid.uuid4().hex[:8]}"
+    # One group across test sessions: the test database keeps the facts between sessions, so
+    # a new session goes on from where the last one stopped instead of replaying the whole
+    # (growing) history of the test Kafka one event at a time.
+    group = "indicators-test"
     settings = service_env(
         reference_loaded,
         "indicators",

@@ -41,9 +41,12 @@ def report(label: str, values: list[float], width: int = 52) -> None:
 
 
 def start_process(cmd: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        cmd, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
+    """Start ``cmd``; its output goes to a log file in the benchmarks' state folder."""
+    logs = Path(BENCH_ENV["COSAR_STATE_DIR"]) / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    name = "-".join(Path(part).name for part in cmd[:3] if not part.startswith("-"))
+    with open(logs / f"bench-{name}.log", "ab") as log:
+        return subprocess.Popen(cmd, env={**os.environ, **env}, stdout=log, stderr=log)
 
 
 def service_command(service: str, port: int) -> list[str]:

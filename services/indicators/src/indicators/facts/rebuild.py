@@ -10,9 +10,11 @@ consumer built. Run it with the service's consumer stopped.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import chain
 from typing import Any
@@ -43,6 +45,107 @@ TOPICS = (ASSESSMENT_EVENTS, REPORTING_EVENTS, THESAURUS_EVENTS)
 Row = tuple[Any, ...]
 
 
+# What one message becomes once decoded (in a worker process): its id and type, then
+# ("member", key, row) | ("duerp", key, version, contribution, hazards, penibilite)
+# | ("fiche", key, version, hazards) | ("report", key, revision, row) | ("dead",) | ("ignored",)
+Decoded = tuple[Any, ...]
+
+
+def decode(raw: bytes) -> Decoded:
+    """One Kafka message as the rows it would leave (pure: runs in worker processes)."""
+    envelope = RawEnvelope.model_validate_json(raw)
+    head = (envelope.event_id, envelope.type)
+    if envelope.type in IGNORED:
+        return (*head, "ignored")
+    try:
+        payload = decode_payload(envelope)
+    except (UnknownEvent, ValidationError):
+        return (*head, "dead")  # refused when it first came; not sent again
+    if type(payload) not in HANDLERS:
+        return (*head, "ignored")
+    tenant = envelope.tenant_id or ""
+    if isinstance(payload, CompanyRegistered):
+        member: Row = (
+            tenant,
+            payload.company,
+            payload.naf_code,
+            payload.size_band,
+            payload.headcount,
+            payload.registered_on,
+        )
+        return (*head, "member", (tenant, payload.company), payload.naf_code, member)
+    if isinstance(payload, DuerpPublished):
+        return (*head, "duerp", *_duerp_rows(tenant, payload))
+    if isinstance(payload, FichePublished):
+        key = (tenant, payload.company, payload.year)
+        hazards: list[Row] = [
+            (
+                *key,
+                e.code,
+                "fiche",
+                payload.version,
+                e.code.split(".")[0],
+                e.exposed_headcount,
+                None,
+                [],
+                "{}",
+            )
+            for e in payload.exposures
+        ]
+        return (*head, "fiche", key, payload.naf_code, payload.version, hazards)
+    if isinstance(payload, ReportFinalised):
+        key = (tenant, payload.establishment, payload.year)
+        row: Row = (
+            *key,
+            payload.revision,
+            payload.naf_code,
+            payload.size_band,
+            payload.headcount,
+            payload.hours_worked,
+            payload.accidents.work_with_time_off,
+            payload.days_lost,
+        )
+        return (*head, "report", key, payload.naf_code, payload.revision, row)
+    return (*head, "applied-elsewhere")  # e.g. a thesaurus version: no fact row
+
+
+def decode_batch(raws: list[bytes]) -> list[Decoded]:
+    return [decode(raw) for raw in raws]
+
+
+def _duerp_rows(tenant: str, p: DuerpPublished) -> tuple[Any, ...]:
+    key = (tenant, p.company, p.year)
+    contribution = (
+        *key,
+        p.version,
+        p.published_on,
+        p.naf_code,
+        p.size_band,
+        p.headcount,
+        p.work_units,
+        p.work_units_major_or_important,
+        p.actions.due,
+        p.actions.done_on_time,
+        json.dumps({job.pcs: job.count for job in p.jobs}),
+    )
+    hazards = [
+        (
+            *key,
+            h.code,
+            "duerp",
+            p.version,
+            h.family,
+            h.exposed_headcount,
+            h.priority,
+            list(h.pcs_codes),
+            json.dumps({j.pcs: j.count for j in h.exposed_by_pcs}),
+        )
+        for h in p.hazards
+    ]
+    penibilite = [(*key, line.factor, line.above_threshold) for line in p.penibilite]
+    return key, p.naf_code, p.version, contribution, hazards, penibilite
+
+
 @dataclass
 class Winners:
     """The rows each deciding event leaves, as the live consumer would: per key the newest
@@ -63,112 +166,44 @@ class Winners:
         self.outcome[what] = self.outcome.get(what, 0) + 1
 
     def add(self, envelope: RawEnvelope) -> None:
-        if envelope.event_id in self.processed:
+        self.merge(decode(envelope.model_dump_json().encode()))
+
+    def merge(self, decoded: Decoded) -> None:
+        """Apply one decoded message, in topic order (the order decides ties)."""
+        event_id, event_type, kind = decoded[:3]
+        if event_id in self.processed:
             self.count("skipped")  # the same event delivered twice counts once
             return
-        if envelope.type in IGNORED:
+        if kind == "ignored":
             self.count("ignored")
             return
-        try:
-            payload = decode_payload(envelope)
-        except (UnknownEvent, ValidationError):
-            self.processed[envelope.event_id] = envelope.type
-            self.count("dead-lettered")  # refused when it first came; not sent again
+        self.processed[event_id] = event_type
+        if kind == "dead":
+            self.count("dead-lettered")
             return
-        if type(payload) not in HANDLERS:
-            self.count("ignored")
-            return
-        self.processed[envelope.event_id] = envelope.type
         self.count("applied")
-        tenant = envelope.tenant_id or ""
-        if isinstance(payload, CompanyRegistered):
-            self.naf_codes.add(payload.naf_code)
-            self.members[(tenant, payload.company)] = (
-                tenant,
-                payload.company,
-                payload.naf_code,
-                payload.size_band,
-                payload.headcount,
-                payload.registered_on,
-            )
-        elif isinstance(payload, DuerpPublished):
-            self._duerp(tenant, payload)
-        elif isinstance(payload, FichePublished):
-            key = (tenant, payload.company, payload.year)
-            stored = self.fiches.get(key)
-            if stored is None or payload.version >= stored[0]:
-                self.naf_codes.add(payload.naf_code)
-                self.fiches[key] = (
-                    payload.version,
-                    [
-                        (
-                            *key,
-                            e.code,
-                            "fiche",
-                            payload.version,
-                            e.code.split(".")[0],
-                            e.exposed_headcount,
-                            None,
-                            [],
-                            "{}",
-                        )
-                        for e in payload.exposures
-                    ],
-                )
-        elif isinstance(payload, ReportFinalised):
-            key = (tenant, payload.establishment, payload.year)
+        if kind == "member":
+            key, naf, row = decoded[3:]
+            self.naf_codes.add(naf)
+            self.members[key] = row
+        elif kind == "duerp":
+            key, naf, version, contribution, hazards, penibilite = decoded[3:]
+            stored = self.duerps.get(key)
+            if stored is None or version >= stored[0]:
+                self.naf_codes.add(naf)
+                self.duerps[key] = (version, contribution, hazards, penibilite)
+        elif kind == "fiche":
+            key, naf, version, hazards = decoded[3:]
+            stored_fiche = self.fiches.get(key)
+            if stored_fiche is None or version >= stored_fiche[0]:
+                self.naf_codes.add(naf)
+                self.fiches[key] = (version, hazards)
+        elif kind == "report":
+            key, naf, revision, row = decoded[3:]
             stored_report = self.reports.get(key)
-            if stored_report is None or payload.revision >= stored_report[0]:
-                self.naf_codes.add(payload.naf_code)
-                self.reports[key] = (
-                    payload.revision,
-                    (
-                        *key,
-                        payload.revision,
-                        payload.naf_code,
-                        payload.size_band,
-                        payload.headcount,
-                        payload.hours_worked,
-                        payload.accidents.work_with_time_off,
-                        payload.days_lost,
-                    ),
-                )
-
-    def _duerp(self, tenant: str, p: DuerpPublished) -> None:
-        key = (tenant, p.company, p.year)
-        stored = self.duerps.get(key)
-        if stored is not None and p.version < stored[0]:
-            return
-        self.naf_codes.add(p.naf_code)
-        contribution = (
-            *key,
-            p.version,
-            p.published_on,
-            p.naf_code,
-            p.size_band,
-            p.headcount,
-            p.work_units,
-            p.work_units_major_or_important,
-            p.actions.due,
-            p.actions.done_on_time,
-            json.dumps({job.pcs: job.count for job in p.jobs}),
-        )
-        hazards = [
-            (
-                *key,
-                h.code,
-                "duerp",
-                p.version,
-                h.family,
-                h.exposed_headcount,
-                h.priority,
-                list(h.pcs_codes),
-                json.dumps({j.pcs: j.count for j in h.exposed_by_pcs}),
-            )
-            for h in p.hazards
-        ]
-        penibilite = [(*key, line.factor, line.above_threshold) for line in p.penibilite]
-        self.duerps[key] = (p.version, contribution, hazards, penibilite)
+            if stored_report is None or revision >= stored_report[0]:
+                self.naf_codes.add(naf)
+                self.reports[key] = (revision, row)
 
 
 def _rows(winners: Winners) -> dict[str, Iterator[Row]]:
@@ -237,8 +272,12 @@ COLUMNS = {
 }
 
 
-async def read_topics(settings: ServiceSettings) -> Winners:
-    """Every message of the topics, from offset 0 to their end when the rebuild starts."""
+async def read_topics(settings: ServiceSettings, *, workers: int = 2) -> Winners:
+    """Every message of the topics, from offset 0 to their end when the rebuild starts.
+
+    Decoding (validating each payload against its contract) is the costly part: it runs in
+    ``workers`` processes, batch by batch, and the results are merged in topic order.
+    """
     winners = Winners()
     consumer = AIOKafkaConsumer(
         bootstrap_servers=settings.kafka_bootstrap_servers,
@@ -261,14 +300,23 @@ async def read_topics(settings: ServiceSettings) -> Winners:
         await consumer.seek_to_beginning(*partitions)
         ends = await consumer.end_offsets(partitions)
         remaining = {tp for tp, end in ends.items() if end > 0}
-        while remaining:
-            batch = await consumer.getmany(*remaining, timeout_ms=1000, max_records=5000)
-            for tp, messages in batch.items():
-                for message in messages:
-                    if message.offset < ends[tp]:
-                        winners.add(RawEnvelope.model_validate_json(message.value))
-                if await consumer.position(tp) >= ends[tp]:
-                    remaining.discard(tp)
+        loop = asyncio.get_running_loop()
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            pending: list[asyncio.Future[list[Decoded]]] = []
+            while remaining:
+                batch = await consumer.getmany(*remaining, timeout_ms=1000, max_records=2000)
+                for tp, messages in batch.items():
+                    raws = [m.value for m in messages if m.offset < ends[tp] and m.value]
+                    if raws:
+                        pending.append(loop.run_in_executor(pool, decode_batch, raws))
+                    if await consumer.position(tp) >= ends[tp]:
+                        remaining.discard(tp)
+                while len(pending) > 2 * workers:  # keep memory bounded, order kept
+                    for decoded in await pending.pop(0):
+                        winners.merge(decoded)
+            for future in pending:
+                for decoded in await future:
+                    winners.merge(decoded)
     finally:
         await consumer.stop()
     return winners
