@@ -203,7 +203,8 @@ async def reporting_service(
     from reporting.app import create_app
     from reporting.settings import ReportingSettings
 
-    group = f"reporting-test-{uuid.uuid4().hex[:8]}"
+    # One group across sessions, as for the indicators: the test database keeps its state.
+    group = "reporting-test"
     settings = service_env(
         reference_loaded,
         "reporting",

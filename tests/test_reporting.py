@@ -320,7 +320,7 @@ async def test_actions_come_from_the_assessment_plan(
             )
             return response.json() or None
 
-        await eventually(arrived, timeout=30)
+        await eventually(arrived, timeout=60)
         created = await http.post(
             f"/establishments/{establishment['id']}/reports",
             json={"input": sample.sample_report_data(actions=[])},
