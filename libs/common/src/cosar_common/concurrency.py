@@ -8,11 +8,14 @@ gets 409 and reloads instead of silently overwriting the first.
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Mapping
+from typing import Annotated, Any, Protocol
 
 from fastapi import Depends, Header
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from cosar_common.errors import AppError
+from cosar_common.errors import AppError, Conflict
 
 
 class PreconditionRequired(AppError):
@@ -40,3 +43,36 @@ def etag(lock_version: int) -> str:
 
 
 IfMatch = Annotated[int, Depends(if_match)]
+
+
+class _Locked(Protocol):
+    id: Any
+    lock_version: Any
+
+
+async def take_lock(
+    session: AsyncSession,
+    row: _Locked,
+    *,
+    expected: int,
+    conflict: str,
+    values: Mapping[str, Any] | None = None,
+) -> int:
+    """Bump ``row``'s ``lock_version`` if it is still ``expected``; 409 ``edit_conflict``
+    (with the French ``conflict`` message) otherwise. Returns the new version.
+
+    The UPDATE's row lock serialises two concurrent writers; the second re-reads the row
+    after the first commits, finds another version and gets 409: nothing is silently lost.
+    ``row`` is refreshed, so it shows the new version (and ``values``) afterwards.
+    """
+    model = type(row)
+    bumped = await session.scalar(
+        update(model)
+        .where(model.id == row.id, model.lock_version == expected)
+        .values(lock_version=model.lock_version + 1, **(values or {}))
+        .returning(model.lock_version)
+    )
+    if bumped is None:
+        raise Conflict(conflict, code="edit_conflict")
+    await session.refresh(row)
+    return int(bumped)

@@ -21,7 +21,7 @@ from assessment.duerp.models import (
     RiskRatingChange,
     WorkUnit,
 )
-from cosar_common.errors import Conflict
+from cosar_common.concurrency import take_lock
 
 
 async def duerp_of(session: AsyncSession, *, tenant_id: str, company_id: uuid.UUID) -> Duerp:
@@ -40,25 +40,17 @@ async def duerp_of(session: AsyncSession, *, tenant_id: str, company_id: uuid.UU
 
 
 async def bump(session: AsyncSession, duerp: Duerp, *, expected: int, actor: str) -> int:
-    """Take the optimistic lock: succeeds only if nobody changed the DUERP since ``expected``.
-
-    The UPDATE's row lock serialises two concurrent writers; the second re-reads the row after
-    the first commits, finds another version and gets 409: nothing is silently overwritten.
-    """
-    new_version = await session.scalar(
-        update(Duerp)
-        .where(Duerp.id == duerp.id, Duerp.lock_version == expected)
-        .values(lock_version=Duerp.lock_version + 1, updated_at=datetime.now(UTC), updated_by=actor)
-        .returning(Duerp.lock_version)
-    )
-    if new_version is None:
-        raise Conflict(
+    """Take the DUERP's optimistic lock (the version the writer read is ``expected``)."""
+    return await take_lock(
+        session,
+        duerp,
+        expected=expected,
+        conflict=(
             "Le document unique a été modifié entre-temps par quelqu'un d'autre : rechargez-le "
-            "puis refaites votre modification.",
-            code="edit_conflict",
-        )
-    await session.refresh(duerp)
-    return int(new_version)
+            "puis refaites votre modification."
+        ),
+        values={"updated_at": datetime.now(UTC), "updated_by": actor},
+    )
 
 
 async def work_units(session: AsyncSession, duerp_id: uuid.UUID) -> Sequence[WorkUnit]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -26,7 +26,7 @@ from assessment.tenancy.service import rating_method, settings_of
 from assessment.versions.models import DocumentVersion
 from assessment.versions.service import FICHE, latest, seal
 from cosar_common.auth import Principal
-from cosar_common.errors import Conflict
+from cosar_common.concurrency import take_lock
 from cosar_common.events.aggregates import pseudonym
 from cosar_common.events.outbox import OutboxWriter
 from cosar_common.thesaurus_client import ThesaurusClient, require_code
@@ -58,18 +58,13 @@ async def draft_of(session: AsyncSession, company: Company) -> FicheDraft:
 
 
 async def _bump(session: AsyncSession, draft: FicheDraft, expected: int) -> None:
-    bumped = await session.scalar(
-        update(FicheDraft)
-        .where(FicheDraft.id == draft.id, FicheDraft.lock_version == expected)
-        .values(lock_version=FicheDraft.lock_version + 1, updated_at=datetime.now(UTC))
-        .returning(FicheDraft.lock_version)
+    await take_lock(
+        session,
+        draft,
+        expected=expected,
+        conflict="La fiche d'entreprise a été modifiée entre-temps : rechargez-la.",
+        values={"updated_at": datetime.now(UTC)},
     )
-    if bumped is None:
-        raise Conflict(
-            "La fiche d'entreprise a été modifiée entre-temps : rechargez-la.",
-            code="edit_conflict",
-        )
-    await session.refresh(draft)
 
 
 async def _exposures(

@@ -13,10 +13,11 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cosar_common.auth import Principal
+from cosar_common.concurrency import take_lock
 from cosar_common.errors import Conflict, NotFound, RuleViolation
 from cosar_common.events.aggregates import pseudonym
 from cosar_common.events.outbox import OutboxWriter
@@ -156,18 +157,14 @@ async def _bump(session: AsyncSession, report: Report, expected: int) -> None:
             "Ce bilan est finalisé : il ne change plus. Créez une correction (nouvelle révision).",
             code="report_finalised",
         )
-    bumped = await session.scalar(
-        update(Report)
-        .where(Report.id == report.id, Report.lock_version == expected)
-        .values(lock_version=Report.lock_version + 1)
-        .returning(Report.lock_version)
+    await take_lock(
+        session,
+        report,
+        expected=expected,
+        conflict=(
+            "Le bilan a été modifié entre-temps : rechargez-le puis refaites votre modification."
+        ),
     )
-    if bumped is None:
-        raise Conflict(
-            "Le bilan a été modifié entre-temps : rechargez-le puis refaites votre modification.",
-            code="edit_conflict",
-        )
-    await session.refresh(report)
 
 
 async def replace_input(
