@@ -320,8 +320,10 @@ async def load(
         connection = await (await session.connection()).get_raw_connection()
         driver = connection.driver_connection
         assert driver is not None
+        await session.execute(text("SELECT indicators_bulk_load_begin()"))
         for table, rows in _rows(winners).items():
             await driver.copy_records_to_table(table, records=rows, columns=COLUMNS[table])
+        await session.execute(text("SELECT indicators_bulk_load_end()"))
         await driver.copy_records_to_table(
             "processed_events",
             records=((event_id, CONSUMER, kind) for event_id, kind in winners.processed.items()),
