@@ -144,6 +144,23 @@ def _print_summary(ep: Endpoints, running: Sequence[ServiceProcess]) -> None:
     typer.echo("\n".join(lines))
 
 
+def _demo_duerp(ep: Endpoints) -> None:
+    """The demo bakery's DUERP, through the API; a failure is reported, not fatal."""
+    from cosar_deploy.demo_duerp import write_demo_duerp
+
+    try:
+        written = write_demo_duerp(
+            assessment_url=f"http://127.0.0.1:{PORTS['assessment']}",
+            keycloak_url=ep.keycloak_url,
+            realm=ep.keycloak_realm,
+        )
+    except Exception as exc:  # the platform still runs without it
+        typer.secho(f"  document unique de démonstration : échec ({exc})", fg="yellow")
+        return
+    state = "publié" if written else "déjà présent"
+    typer.echo(f"  document unique de démonstration (Boulangerie du Vieux-Port) : {state}")
+
+
 def run() -> None:
     """Start the whole platform with demo data; Ctrl-C stops it."""
     paths = Paths.from_env()
@@ -165,6 +182,7 @@ def run() -> None:
             what="entreprises de démonstration",
         )
         running = _start_services(ep, paths)
+        _demo_duerp(ep)
         _print_summary(ep, running)
         stop = False
 
