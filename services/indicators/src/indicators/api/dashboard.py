@@ -51,10 +51,12 @@ async def group_labels(
     return labels
 
 
-def _number(value: float | None) -> str:
+def _number(value: float | None, *, count: bool = False) -> str:
+    """French figures: decimal comma, narrow no-break space between thousands; counts of
+    companies or persons without decimals."""
     if value is None:
         return ""
-    text = f"{value:,.1f}" if abs(value) < 1e6 else f"{value:,.0f}"
+    text = f"{value:,.0f}" if count or abs(value) >= 1e6 else f"{value:,.1f}"
     return text.replace(",", "\u202f").replace(".", ",")
 
 
@@ -87,8 +89,11 @@ def chart_spec(result: IndicatorResult, labels: dict[tuple[str, str], str]) -> d
 
 def _table(result: IndicatorResult, labels: dict[tuple[str, str], str]) -> str:
     rows = []
+    count = result.indicator.factor == 1.0 and "%" not in result.indicator.unit
     for cell in result.cells:
-        shown = SECRET_LABEL if cell.status == "secret" else _number(cell.value)
+        if cell.group is None and result.breakdown == "hazard":
+            continue  # a sum over hazards counts a company once per hazard: not a total
+        shown = SECRET_LABEL if cell.status == "secret" else _number(cell.value, count=count)
         if cell.status == "small-denominator":
             shown = "non publié"
         css = ' class="secret"' if cell.status != "published" else ""
