@@ -12,19 +12,8 @@ import httpx
 import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
-from stdnum import luhn
 
-
-def _auth(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
-
-
-def _random_siret() -> str:
-    siren = str(uuid.uuid4().int)[:8]
-    siren += luhn.calc_check_digit(siren)
-    siret = siren + str(uuid.uuid4().int)[:4]
-    return siret + luhn.calc_check_digit(siret)
-
+from tests.assessment_client import auth, random_siret
 
 DEMO_FILE = Path(__file__).parents[1] / "deploy" / "demo" / "demo-data.json"
 
@@ -37,12 +26,12 @@ def _demo_companies() -> dict[str, list[dict[str, object]]]:
 async def _create_company(url: str, token: str, **fields: object) -> httpx.Response:
     body = {
         "name": "Entreprise de test",
-        "siret": _random_siret(),
+        "siret": random_siret(),
         "naf_code": "10.71C",
         "headcount": 12,
         **fields,
     }
-    async with httpx.AsyncClient(base_url=url, headers=_auth(token), timeout=10) as http:
+    async with httpx.AsyncClient(base_url=url, headers=auth(token), timeout=10) as http:
         return await http.post("/companies", json=body)
 
 
@@ -59,9 +48,7 @@ async def test_employer_of_tenant_a_gets_404_for_a_company_of_tenant_b(
     assessment_service, token_for, company_of_toulon
 ):
     employer_a = await token_for("employer1@sst-13-marseille")
-    async with httpx.AsyncClient(
-        base_url=assessment_service.url, headers=_auth(employer_a)
-    ) as http:
+    async with httpx.AsyncClient(base_url=assessment_service.url, headers=auth(employer_a)) as http:
         response = await http.get(f"/companies/{company_of_toulon['id']}")
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
@@ -74,9 +61,9 @@ async def test_sst_staff_of_tenant_a_gets_404_too_and_tenant_b_staff_sees_it(
     staff_a = await token_for("sst-preventer@sst-13-marseille")
     staff_b = await token_for("sst-preventer@sst-83-toulon")
     async with httpx.AsyncClient(base_url=assessment_service.url) as http:
-        hidden = await http.get(f"/companies/{company_of_toulon['id']}", headers=_auth(staff_a))
-        seen = await http.get(f"/companies/{company_of_toulon['id']}", headers=_auth(staff_b))
-        listing_a = await http.get("/companies", headers=_auth(staff_a))
+        hidden = await http.get(f"/companies/{company_of_toulon['id']}", headers=auth(staff_a))
+        seen = await http.get(f"/companies/{company_of_toulon['id']}", headers=auth(staff_b))
+        listing_a = await http.get("/companies", headers=auth(staff_a))
     assert hidden.status_code == 404
     assert seen.status_code == 200
     assert seen.json()["tenant_id"] == "sst-83-toulon"
@@ -92,7 +79,7 @@ async def test_employer_sees_its_own_company_but_not_its_neighbours(
     await load_demo(migrated.dsn("assessment_app", "assessment_app", "assessment"), DEMO_FILE)
     marseille = _demo_companies()["sst-13-marseille"]
     employer1 = await token_for("employer1@sst-13-marseille")
-    async with httpx.AsyncClient(base_url=assessment_service.url, headers=_auth(employer1)) as http:
+    async with httpx.AsyncClient(base_url=assessment_service.url, headers=auth(employer1)) as http:
         own = await http.get(f"/companies/{marseille[0]['id']}")
         neighbour = await http.get(f"/companies/{marseille[1]['id']}")
         listing = await http.get("/companies")
@@ -164,7 +151,7 @@ async def test_token_signed_by_a_foreign_key_gets_401(assessment_service, infra,
         headers={"kid": kid},
     )
     async with httpx.AsyncClient(base_url=assessment_service.url) as http:
-        response = await http.get("/companies", headers=_auth(forged))
+        response = await http.get("/companies", headers=auth(forged))
     assert response.status_code == 401
     assert response.json()["code"] == "invalid_token"
     assert response.headers["www-authenticate"] == "Bearer"
@@ -173,7 +160,7 @@ async def test_token_signed_by_a_foreign_key_gets_401(assessment_service, infra,
 async def test_missing_or_garbage_token_gets_401_with_json(assessment_service):
     async with httpx.AsyncClient(base_url=assessment_service.url) as http:
         missing = await http.get("/companies")
-        garbage = await http.get("/companies", headers=_auth("abc.def.ghi"))
+        garbage = await http.get("/companies", headers=auth("abc.def.ghi"))
     assert missing.status_code == 401
     assert missing.json()["code"] == "not_authenticated"
     assert garbage.status_code == 401
@@ -195,7 +182,7 @@ async def test_token_for_another_audience_is_refused(assessment_service, infra):
         )
         assert response.status_code == 200
         admin_token = response.json()["access_token"]
-        refused = await http.get(f"{assessment_service.url}/companies", headers=_auth(admin_token))
+        refused = await http.get(f"{assessment_service.url}/companies", headers=auth(admin_token))
     assert refused.status_code == 401
 
 
@@ -212,7 +199,7 @@ async def test_wrong_role_gets_403_and_bad_body_gets_422_naming_the_field(
     bad_naf = await _create_company(assessment_service.url, admin, naf_code="boulangerie")
     assert bad_naf.status_code == 422
     assert bad_naf.json()["errors"][0]["field"] == "body.naf_code"
-    async with httpx.AsyncClient(base_url=assessment_service.url, headers=_auth(admin)) as http:
+    async with httpx.AsyncClient(base_url=assessment_service.url, headers=auth(admin)) as http:
         malformed = await http.post(
             "/companies", content=b"{", headers={"content-type": "application/json"}
         )
@@ -221,6 +208,6 @@ async def test_wrong_role_gets_403_and_bad_body_gets_422_naming_the_field(
 
 async def test_regional_analyst_sees_no_company(assessment_service, token_for):
     analyst = await token_for("regional-analyst")
-    async with httpx.AsyncClient(base_url=assessment_service.url, headers=_auth(analyst)) as http:
+    async with httpx.AsyncClient(base_url=assessment_service.url, headers=auth(analyst)) as http:
         response = await http.get("/companies")
     assert response.status_code == 403

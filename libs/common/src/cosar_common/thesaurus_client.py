@@ -13,9 +13,10 @@ import time
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Annotated, Any, Protocol
 
 import httpx
+from fastapi import Depends, Request
 
 from cosar_common.auth.service_token import ServiceTokenProvider
 from cosar_common.errors import RuleViolation, ServiceUnavailable
@@ -208,3 +209,12 @@ def decimal_or_none(value: Any) -> Decimal | None:
         return Decimal(str(value)) if value is not None else None
     except ArithmeticError:
         return None
+
+
+def get_thesaurus(request: Request) -> ThesaurusClient:
+    """The service's thesaurus client (set by :func:`connect_thesaurus` at startup)."""
+    client: ThesaurusClient = request.app.state.runtime.extensions["thesaurus"]
+    return client
+
+
+ThesaurusDep = Annotated[ThesaurusClient, Depends(get_thesaurus)]

@@ -8,13 +8,12 @@ from datetime import date
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from fastapi import Depends, Request
+from fastapi import Depends
 
 from assessment.companies import service as companies
 from assessment.companies.models import Company
 from cosar_common.auth import Principal, Role, allow
 from cosar_common.db.dependencies import SessionDep
-from cosar_common.thesaurus_client import ThesaurusClient
 
 PARIS = ZoneInfo("Europe/Paris")
 STAFF = (Role.SST_ADMIN, Role.SST_PREVENTER, Role.SST_PHYSICIAN)
@@ -26,14 +25,6 @@ VersionReaderPrincipal = Annotated[
     Principal, Depends(allow(Role.EMPLOYER, Role.EMPLOYEE_REPRESENTATIVE, *STAFF))
 ]
 StaffPrincipal = Annotated[Principal, Depends(allow(*STAFF))]
-
-
-def thesaurus_client(request: Request) -> ThesaurusClient:
-    client: ThesaurusClient = request.app.state.runtime.extensions["thesaurus"]
-    return client
-
-
-ThesaurusDep = Annotated[ThesaurusClient, Depends(thesaurus_client)]
 
 
 def today() -> date:

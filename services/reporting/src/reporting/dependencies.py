@@ -10,7 +10,6 @@ from fastapi import Depends, Request
 
 from cosar_common.auth import Principal, Role, allow
 from cosar_common.errors import NotAuthenticated
-from cosar_common.thesaurus_client import ThesaurusClient
 from reporting.clients import AssessmentClient
 from reporting.settings import ReportingSettings
 
@@ -41,12 +40,6 @@ def bearer_token(request: Request) -> str:
     return token
 
 
-def thesaurus_client(request: Request) -> ThesaurusClient:
-    client: ThesaurusClient = request.app.state.runtime.extensions["thesaurus"]
-    return client
-
-
-ThesaurusDep = Annotated[ThesaurusClient, Depends(thesaurus_client)]
 AssessmentDep = Annotated[AssessmentClient, Depends(assessment_client)]
 SettingsDep = Annotated[ReportingSettings, Depends(settings)]
 TokenDep = Annotated[str, Depends(bearer_token)]

@@ -13,7 +13,6 @@ from assessment.companies.events import emit_registered
 from assessment.companies.schemas import Company, CompanyCreate, CompanyToUpdate, CompanyUpdate
 from assessment.dependencies import (
     StaffPrincipal,
-    ThesaurusDep,
     VersionReaderPrincipal,
     WriterPrincipal,
     today,
@@ -21,6 +20,7 @@ from assessment.dependencies import (
 from assessment.tenancy.service import settings_of
 from cosar_common.db.dependencies import OutboxDep, SessionDep
 from cosar_common.events.aggregates import pseudonym
+from cosar_common.thesaurus_client import ThesaurusDep
 
 router = APIRouter(prefix="/companies", tags=["entreprises"])
 

@@ -14,7 +14,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from assessment.dependencies import (
     CompanyDep,
-    ThesaurusDep,
     WriterPrincipal,
     today,
 )
@@ -37,6 +36,7 @@ from assessment.duerp.schemas import (
 )
 from cosar_common.concurrency import IfMatch
 from cosar_common.db.dependencies import OutboxDep, SessionDep
+from cosar_common.thesaurus_client import ThesaurusDep
 
 router = APIRouter(prefix="/companies/{company_id}/duerp", tags=["document unique"])
 

@@ -9,7 +9,6 @@ from datetime import UTC, datetime
 from typing import TypeVar
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from assessment.duerp.models import (
@@ -22,21 +21,17 @@ from assessment.duerp.models import (
     WorkUnit,
 )
 from cosar_common.concurrency import take_lock
+from cosar_common.db.rows import get_or_create
 
 
 async def duerp_of(session: AsyncSession, *, tenant_id: str, company_id: uuid.UUID) -> Duerp:
-    """The company's open DUERP, created empty on first use (reads do not write)."""
-    found = await session.scalar(select(Duerp).where(Duerp.company_id == company_id))
-    if found is not None:
-        return found
-    await session.execute(
-        insert(Duerp)
-        .values(id=uuid.uuid4(), tenant_id=tenant_id, company_id=company_id, lock_version=1)
-        .on_conflict_do_nothing()
+    """The company's open DUERP, created empty on first use."""
+    return await get_or_create(
+        session,
+        Duerp,
+        where={"company_id": company_id},
+        defaults=lambda: {"id": uuid.uuid4(), "tenant_id": tenant_id, "lock_version": 1},
     )
-    found = await session.scalar(select(Duerp).where(Duerp.company_id == company_id))
-    assert found is not None
-    return found
 
 
 async def bump(session: AsyncSession, duerp: Duerp, *, expected: int, actor: str) -> int:

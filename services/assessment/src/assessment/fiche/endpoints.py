@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
 
-from assessment.dependencies import CompanyDep, StaffPrincipal, ThesaurusDep, today
+from assessment.dependencies import CompanyDep, StaffPrincipal, today
 from assessment.domain.fiche import FicheSnapshot
 from assessment.fiche import service
 from assessment.fiche.schemas import FicheDraftIn, FicheDraftView
@@ -13,18 +13,9 @@ from assessment.versions.schemas import VersionSummary
 from cosar_common.concurrency import IfMatch
 from cosar_common.db.dependencies import OutboxDep, SessionDep
 from cosar_common.integrity import ChainReport
+from cosar_common.thesaurus_client import ThesaurusDep
 
 router = APIRouter(prefix="/companies/{company_id}/fiche", tags=["fiche d'entreprise"])
-
-
-def _summary(version: versions.DocumentVersion) -> VersionSummary:
-    return VersionSummary(
-        number=version.number,
-        published_at=version.published_at,
-        published_by=version.published_by,
-        hash=version.content_hash,
-        previous_hash=version.previous_hash,
-    )
 
 
 @router.get("", summary="Lire la fiche d'entreprise en cours")
@@ -73,14 +64,17 @@ async def publish_fiche(
         client=client,
         outbox=outbox,
     )
-    return _summary(version)
+    return VersionSummary.of(version)
 
 
 @router.get("/versions", summary="Versions publiées de la fiche")
 async def list_fiche_versions(
     _: StaffPrincipal, company: CompanyDep, session: SessionDep
 ) -> list[VersionSummary]:
-    return [_summary(v) for v in await versions.versions_of(session, company.id, versions.FICHE)]
+    return [
+        VersionSummary.of(v)
+        for v in await versions.versions_of(session, company.id, versions.FICHE)
+    ]
 
 
 @router.get("/versions/verify", summary="Vérifier la chaîne d'empreintes des fiches")

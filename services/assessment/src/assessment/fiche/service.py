@@ -5,8 +5,6 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from assessment.companies.models import Company
@@ -27,6 +25,7 @@ from assessment.versions.models import DocumentVersion
 from assessment.versions.service import FICHE, latest, seal
 from cosar_common.auth import Principal
 from cosar_common.concurrency import take_lock
+from cosar_common.db.rows import get_or_create
 from cosar_common.events.aggregates import pseudonym
 from cosar_common.events.outbox import OutboxWriter
 from cosar_common.thesaurus_client import ThesaurusClient, require_code
@@ -35,26 +34,20 @@ ACTIONS = "actions-prevention"
 
 
 async def draft_of(session: AsyncSession, company: Company) -> FicheDraft:
-    """The company's fiche draft, created empty on first use (reads do not write)."""
-    found = await session.scalar(select(FicheDraft).where(FicheDraft.company_id == company.id))
-    if found is not None:
-        return found
-    await session.execute(
-        insert(FicheDraft)
-        .values(
-            id=uuid.uuid4(),
-            tenant_id=company.tenant_id,
-            company_id=company.id,
-            lock_version=1,
-            observations="",
-            recommended_actions=[],
-            exposures=[],
-        )
-        .on_conflict_do_nothing()
+    """The company's fiche draft, created empty on first use."""
+    return await get_or_create(
+        session,
+        FicheDraft,
+        where={"company_id": company.id},
+        defaults=lambda: {
+            "id": uuid.uuid4(),
+            "tenant_id": company.tenant_id,
+            "lock_version": 1,
+            "observations": "",
+            "recommended_actions": [],
+            "exposures": [],
+        },
     )
-    found = await session.scalar(select(FicheDraft).where(FicheDraft.company_id == company.id))
-    assert found is not None
-    return found
 
 
 async def _bump(session: AsyncSession, draft: FicheDraft, expected: int) -> None:

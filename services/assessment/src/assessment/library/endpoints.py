@@ -7,11 +7,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, status
 
-from assessment.dependencies import CompanyDep, ThesaurusDep, WriterPrincipal
+from assessment.dependencies import CompanyDep, WriterPrincipal
 from assessment.library import service
 from assessment.library.schemas import LibraryEntry, ProposalIn, Review
 from cosar_common.auth import Principal, Role, allow
 from cosar_common.db.dependencies import SessionDep
+from cosar_common.thesaurus_client import ThesaurusDep
 
 router = APIRouter(tags=["bibliothèque sectorielle"])
 

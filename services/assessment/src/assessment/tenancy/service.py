@@ -4,38 +4,27 @@ from __future__ import annotations
 
 import secrets
 
-from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from assessment.domain.rating import DEFAULT_METHOD, RatingError, RatingMethod, get_method
 from assessment.domain.snapshot import MethodBand
 from assessment.tenancy.models import TenantSettings
+from cosar_common.db.rows import get_or_create
 from cosar_common.errors import RuleViolation
 
 
 async def settings_of(session: AsyncSession, tenant_id: str) -> TenantSettings:
     """The tenant's settings, created with the defaults (and a fresh random key) if absent."""
-    found = await session.scalar(
-        select(TenantSettings).where(TenantSettings.tenant_id == tenant_id)
+    return await get_or_create(
+        session,
+        TenantSettings,
+        where={"tenant_id": tenant_id},
+        defaults=lambda: {
+            "rating_method": DEFAULT_METHOD,
+            "bands": [],
+            "pseudonym_key": secrets.token_bytes(32),
+        },
     )
-    if found is not None:
-        return found
-    await session.execute(
-        insert(TenantSettings)
-        .values(
-            tenant_id=tenant_id,
-            rating_method=DEFAULT_METHOD,
-            bands=[],
-            pseudonym_key=secrets.token_bytes(32),
-        )
-        .on_conflict_do_nothing()
-    )
-    found = await session.scalar(
-        select(TenantSettings).where(TenantSettings.tenant_id == tenant_id)
-    )
-    assert found is not None
-    return found
 
 
 def method_of(settings: TenantSettings) -> RatingMethod:

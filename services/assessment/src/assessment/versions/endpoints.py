@@ -8,7 +8,6 @@ from fastapi import APIRouter, Depends, Query, Response, status
 
 from assessment.dependencies import (
     CompanyDep,
-    ThesaurusDep,
     VersionReaderPrincipal,
     WriterPrincipal,
     today,
@@ -33,6 +32,7 @@ from cosar_common.auth import Principal, Role, allow
 from cosar_common.concurrency import IfMatch
 from cosar_common.db.dependencies import OutboxDep, SessionDep
 from cosar_common.integrity import ChainReport
+from cosar_common.thesaurus_client import ThesaurusDep
 
 router = APIRouter(prefix="/companies/{company_id}/duerp/versions", tags=["versions du DUERP"])
 
@@ -67,13 +67,7 @@ async def publish(
         outbox=outbox,
     )
     response.headers["ETag"] = f'"{expected + 1}"'
-    return VersionSummary(
-        number=version.number,
-        published_at=version.published_at,
-        published_by=version.published_by,
-        hash=version.content_hash,
-        previous_hash=version.previous_hash,
-    )
+    return VersionSummary.of(version)
 
 
 @router.get("", summary="Versions publiées, avec la consultation du CSE")
@@ -82,18 +76,7 @@ async def list_versions(
 ) -> list[VersionSummary]:
     consultations = await service.consultations(session, company.id)
     return [
-        VersionSummary(
-            number=v.number,
-            published_at=v.published_at,
-            published_by=v.published_by,
-            hash=v.content_hash,
-            previous_hash=v.previous_hash,
-            consultation=(
-                CseConsultation.model_validate(consultations[v.id])
-                if v.id in consultations
-                else None
-            ),
-        )
+        VersionSummary.of(v, consultations.get(v.id))
         for v in await service.versions_of(session, company.id)
     ]
 

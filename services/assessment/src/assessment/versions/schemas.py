@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -43,3 +43,15 @@ class VersionSummary(BaseModel):
     hash: str
     previous_hash: str | None
     consultation: CseConsultation | None = None
+
+    @classmethod
+    def of(cls, version: Any, consultation: Any = None) -> VersionSummary:
+        """From a stored version (and the CSE's consultation on it, if any)."""
+        return cls(
+            number=version.number,
+            published_at=version.published_at,
+            published_by=version.published_by,
+            hash=version.content_hash,
+            previous_hash=version.previous_hash,
+            consultation=CseConsultation.model_validate(consultation) if consultation else None,
+        )

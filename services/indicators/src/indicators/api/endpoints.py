@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from cosar_common.auth import Principal, Role, allow
 from cosar_common.db.dependencies import SessionDep
-from cosar_common.thesaurus_client import ThesaurusClient
+from cosar_common.thesaurus_client import ThesaurusDep
 from indicators.api import dashboard, exports, service
 from indicators.api.schemas import IndicatorOut, IndicatorResult
 from indicators.catalogue.definitions import CATALOGUE, Breakdown
@@ -36,17 +36,11 @@ ReaderPrincipal = Annotated[
 ]
 
 
-def _client(request: Request) -> ThesaurusClient:
-    client: ThesaurusClient = request.app.state.runtime.extensions["thesaurus"]
-    return client
-
-
 def _settings(request: Request) -> IndicatorsSettings:
     settings: IndicatorsSettings = request.app.state.runtime.settings
     return settings
 
 
-ClientDep = Annotated[ThesaurusClient, Depends(_client)]
 SettingsDep = Annotated[IndicatorsSettings, Depends(_settings)]
 
 
@@ -87,7 +81,7 @@ async def indicator(
     code: str,
     principal: ReaderPrincipal,
     session: SessionDep,
-    client: ClientDep,
+    client: ThesaurusDep,
     settings: SettingsDep,
     filters: FiltersDep,
     scope: Literal["region", "tenant"] = "region",
@@ -121,7 +115,7 @@ async def dashboard_page(
     scope: Literal["region", "tenant"],
     principal: ReaderPrincipal,
     session: SessionDep,
-    client: ClientDep,
+    client: ThesaurusDep,
     settings: SettingsDep,
     year: Annotated[int, Query(ge=2000, le=2200)],
 ) -> HTMLResponse:

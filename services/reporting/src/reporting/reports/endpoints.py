@@ -10,7 +10,8 @@ from fastapi import APIRouter, File, Response, UploadFile, status
 from cosar_common.concurrency import IfMatch, etag
 from cosar_common.db.dependencies import OutboxDep, SessionDep
 from cosar_common.errors import RuleViolation
-from reporting.dependencies import ReportPrincipal, SettingsDep, ThesaurusDep
+from cosar_common.thesaurus_client import ThesaurusDep
+from reporting.dependencies import ReportPrincipal, SettingsDep
 from reporting.domain.figures import RateSettings
 from reporting.establishments import service as establishments
 from reporting.rendering import RenderInput, ReportStatus, render_html, render_odt, render_pdf
