@@ -143,10 +143,32 @@ async def _send(bootstrap: str, envelopes: list, topic: str = ASSESSMENT_EVENTS)
         await producer.stop()
 
 
+async def _unused_year(migrated) -> int:
+    db = await asyncpg.connect(
+        migrated.dsn("indicators_app", "indicators_app", "indicators", driver=None)
+    )
+    try:
+        used = {
+            row["year"]
+            for row in await db.fetch(
+                "SELECT DISTINCT year FROM duerp_contribution WHERE year BETWEEN 2100 AND 2200"
+            )
+        }
+    finally:
+        await db.close()
+    free = sorted(set(range(2100, 2201)) - used)
+    assert free, "every test year 2100-2200 is used: reset the test infrastructure"
+    return random.SystemRandom().choice(free)
+
+
 @pytest.fixture(scope="module")
 async def regional_year(indicators_service, migrated, token_for):
-    """A year of generated regional data, applied by the indicators service."""
-    year = 2100 + random.SystemRandom().randint(0, 98)
+    """A year of generated regional data, applied by the indicators service.
+
+    The test infrastructure keeps its data between sessions: the year is one no earlier
+    session used, so the regional tables hold this data set alone.
+    """
+    year = await _unused_year(migrated)
     companies = _companies(year)
     await _send(migrated.kafka_bootstrap, _events(year, companies))
     analyst = await token_for("regional-analyst")
