@@ -14,6 +14,12 @@ while other requests run; not uvicorn's HTTP parsing nor the client. `CPU/req` i
 process's CPU time divided by the requests of the measure (Linux `/proc`): with 20 clients on
 2 cores shared with PostgreSQL and the client, latency is mostly this cost times the queue.
 
+The service keeps answers read from published versions in memory (`thesaurus.answers`): a
+"repeated" measure asks the same few questions again and again, so after the first time each
+is served from memory; an "every request new" measure never asks the same question twice, so
+each answer is computed (database included). Both are printed: real traffic lies in between
+(many employers look up the same NAF codes; a typed search is rarely repeated word for word).
+
     uv run python bench/thesaurus.py [--concepts 200000] [--requests 300]
 """
 
@@ -29,6 +35,7 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__)
 import argparse
 import asyncio
 import functools
+import itertools
 import os
 import random
 import statistics
@@ -44,6 +51,14 @@ from cosar_common.db import TenantContext, make_engine, make_session_factory, tr
 from cosar_common.db.migrations import upgrade
 from cosar_common.events.outbox import OutboxWriter
 from cosar_deploy import infra
+from cosar_deploy.bench import (
+    password_token,
+    percentile,
+    service_command,
+    start_process,
+    use_bench_infrastructure,
+    wait_ready,
+)
 from cosar_deploy.endpoints import Endpoints
 from thesaurus.codesystems import repository, service
 from thesaurus.domain.model import CodeSystemData, ConceptData
@@ -109,11 +124,6 @@ SEARCHES = [
     "plomb",
     "travail de nuit",
 ]
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 async def ensure_synthetic(factory, count: int) -> None:  # type: ignore[no-untyped-def]
@@ -288,6 +298,7 @@ async def sql_comparison(factory, repeats: int) -> None:  # type: ignore[no-unty
 
 
 async def main(concepts: int, requests: int) -> None:
+    use_bench_infrastructure()
     started_infra = infra.ensure_up()
     ep = Endpoints.local()
     server: subprocess.Popen[bytes] | None = None
@@ -309,41 +320,30 @@ async def main(concepts: int, requests: int) -> None:
         print(f"load average at start: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
 
         port = 18_001
-        env = {**os.environ, "THESAURUS_LOG_LEVEL": "WARNING", "THESAURUS_SERVER_TIMING": "true"}
-        server = subprocess.Popen(  # noqa: ASYNC220 (started once, before any measure)
-            [
-                os.path.join(os.path.dirname(sys.executable), "thesaurus"),
-                "serve",
-                "--port",
-                str(port),
-            ],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        env = {
+            "THESAURUS_KAFKA_BOOTSTRAP_SERVERS": ep.kafka_bootstrap,
+            "THESAURUS_KEYCLOAK_URL": ep.keycloak_url,
+            "THESAURUS_DB_PORT": str(ep.postgres_port),
+            "THESAURUS_LOG_LEVEL": "WARNING",
+            "THESAURUS_SERVER_TIMING": "true",
+        }
+        server = start_process(service_command("thesaurus", port), env)
         base = f"http://127.0.0.1:{port}"
-        async with httpx.AsyncClient(timeout=5) as http:
-            for _ in range(200):
-                try:
-                    if (await http.get(f"{base}/health/ready")).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                await asyncio.sleep(0.2)
-            token = (
-                await http.post(
-                    f"{ep.keycloak_url}/realms/cosar/protocol/openid-connect/token",
-                    data={
-                        "grant_type": "password",
-                        "client_id": "platform-cli",
-                        "username": "sst-preventer@sst-13-marseille",
-                        "password": "demo",
-                    },
-                )
-            ).json()["access_token"]
+        await wait_ready(f"{base}/health/ready")
+        token = await password_token(ep.keycloak_url, "sst-preventer@sst-13-marseille")
 
         def search(http: httpx.AsyncClient, i: int) -> Awaitable[httpx.Response]:
             return http.get("/search", params={"q": SEARCHES[i % len(SEARCHES)], "limit": 20})
+
+        # The same searches with a page size that differs from one request to the next
+        # (10 to 99 results): every request is new to the answer cache, the database work is
+        # that of the searches above. A counter, not ``i``: warm-up requests are new too.
+        fresh = itertools.count()
+
+        def new_search(http: httpx.AsyncClient, _: int) -> Awaitable[httpx.Response]:
+            n = next(fresh)
+            q, limit = SEARCHES[n % len(SEARCHES)], 10 + (n // len(SEARCHES)) % 90
+            return http.get("/search", params={"q": q, "limit": limit, "offset": n // 1080})
 
         lookups = [
             ("naf-rev2", "10.71C"),
@@ -360,6 +360,29 @@ async def main(concepts: int, requests: int) -> None:
                 params={"system": f"https://cosar.example/fhir/CodeSystem/{system}", "code": code},
             )
 
+        async with factory() as session:
+            cim10 = list(
+                (
+                    await session.scalars(
+                        text(
+                            "SELECT c.code FROM concept c JOIN code_system_version v"
+                            " ON v.id = c.version_id JOIN code_system s ON s.id = v.code_system_id"
+                            " WHERE s.name = 'cim-10' AND v.status = 'published' ORDER BY c.code"
+                        )
+                    )
+                ).all()
+            )
+        fresh_codes = iter(random.Random(7).sample(cim10, len(cim10)))
+
+        def new_lookup(http: httpx.AsyncClient, _: int) -> Awaitable[httpx.Response]:
+            return http.get(
+                "/fhir/CodeSystem/$lookup",
+                params={
+                    "system": "https://cosar.example/fhir/CodeSystem/cim-10",
+                    "code": next(fresh_codes),
+                },
+            )
+
         def expand(http: httpx.AsyncClient, i: int) -> Awaitable[httpx.Response]:
             target = [
                 "https://cosar.example/fhir/CodeSystem/cim-10",
@@ -371,12 +394,23 @@ async def main(concepts: int, requests: int) -> None:
             )
 
         load = functools.partial(load_test, base, token, server_pid=server.pid)
+        # Answers over published versions are kept in memory (thesaurus.answers): the
+        # repeated requests below are served from there after their first time, the "new"
+        # ones are computed every time.
         for clients in (1, 20):
             report_http(
-                f"search, HTTP, {clients} client(s)",
+                f"search, {clients} client(s), repeated",
                 await load(search, clients=clients, requests=requests),
             )
-        report_http("$lookup, HTTP, 1 client", await load(lookup, clients=1, requests=requests))
+            report_http(
+                f"search, {clients} client(s), every request new",
+                await load(new_search, clients=clients, requests=requests),
+            )
+        report_http("$lookup, 1 client, repeated", await load(lookup, clients=1, requests=requests))
+        report_http(
+            "$lookup, 1 client, every request new",
+            await load(new_lookup, clients=1, requests=requests),
+        )
         report_http(
             "filtered $expand, HTTP, 1 client",
             await load(expand, clients=1, requests=requests // 2),

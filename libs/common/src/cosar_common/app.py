@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any
@@ -39,6 +39,9 @@ from cosar_common.telemetry import setup_metrics, setup_tracing
 logger = logging.getLogger(__name__)
 
 StartupHook = Callable[[Runtime], Any]
+# A task the service runs for its whole life (e.g. listening to the database); cancelled at
+# shutdown.
+BackgroundTask = Callable[[Runtime], Coroutine[Any, Any, None]]
 
 
 async def _connect_kafka(runtime: Runtime) -> None:
@@ -95,6 +98,7 @@ def create_service_app(
     routers: Sequence[APIRouter] = (),
     kafka_routers: Sequence[KafkaRouter] = (),
     on_startup: Sequence[StartupHook] = (),
+    background: Sequence[BackgroundTask] = (),
 ) -> FastAPI:
     """Build a service's app. ``kafka_routers`` hold its FastStream subscribers."""
     tracer_provider = setup_tracing(settings.service_name, settings.otel_exporter_otlp_endpoint)
@@ -162,17 +166,18 @@ def create_service_app(
             result = hook(runtime)
             if asyncio.iscoroutine(result):
                 await result
-        background = [
+        tasks = [
             asyncio.create_task(_connect_kafka(runtime), name="kafka-connect"),
             asyncio.create_task(_track_consumer_lag(runtime), name="consumer-lag"),
+            *(asyncio.create_task(task(runtime), name=task.__name__) for task in background),
         ]
         try:
             yield
         finally:
-            for task in background:
-                task.cancel()
+            for running in tasks:
+                running.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
-                    await task
+                    await running
             await relay.stop()
             with contextlib.suppress(Exception):
                 await broker.stop()

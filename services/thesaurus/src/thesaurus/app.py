@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from cosar_common.app import create_service_app
-from thesaurus import server_timing
+from thesaurus import answers, server_timing
 from thesaurus.codesystems.endpoints import router as codesystems_router
 from thesaurus.codesystems.exchange import router as exchange_router
 from thesaurus.fhir.endpoints import router as fhir_router
@@ -24,6 +24,8 @@ def create_app(settings: ThesaurusSettings | None = None) -> FastAPI:
             "expositions, actions de prévention…) et des thésaurus locaux des services."
         ),
         routers=[codesystems_router, exchange_router, search_router, fhir_router, legacy_router],
+        on_startup=[answers.install],
+        background=[answers.listen],
     )
     if settings.server_timing:
         server_timing.install(app)

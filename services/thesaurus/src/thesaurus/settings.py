@@ -16,5 +16,8 @@ class ThesaurusSettings(ServiceSettings):
     # requests, the overflow connections are closed on return and reopened on the next
     # request (a new PostgreSQL backend and cold statement caches each time).
     db_pool_size: int = 20
+    # Memory for answers read from published versions (searches, $lookup…), per process;
+    # 0 keeps none (see thesaurus.answers).
+    answer_cache_mb: int = 64
     # Server-Timing header on every response (the benchmark turns it on).
     server_timing: bool = False

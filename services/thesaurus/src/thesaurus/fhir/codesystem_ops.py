@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from thesaurus import answers
 from thesaurus.codesystems import repository, service
 from thesaurus.codesystems.models import CodeSystem, CodeSystemVersion, Concept
 from thesaurus.domain.model import ConceptStatus
@@ -50,6 +51,7 @@ async def resolve(
         raise not_found(f"Système de codes « {url} » inconnu.")
     if found is None:
         raise service.unknown_version(system.name, version or pinned)
+    answers.note_read(session, found.status)
     return system, found
 
 
@@ -105,8 +107,9 @@ async def lookup(session: AsyncSession, params: FhirParams) -> dict[str, Any]:
     )
     if found is None:
         raise not_found(f"Système de codes « {url} » inconnu.")
-    if found.version is None:
+    if found.version is None or found.version_status is None:
         raise service.unknown_version(found.system_name, wanted_version)
+    answers.note_read(session, found.version_status)
     concept = found.concept
     if concept is None:
         raise not_found(f"Code {code} inconnu dans {found.system_url} (version {found.version}).")

@@ -11,16 +11,20 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable
+from datetime import datetime
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Request, Response
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from cosar_common.auth import Principal, PrincipalDep, Role, allow
-from cosar_common.db.dependencies import SessionDep
+from cosar_common.db.dependencies import RuntimeDep, SessionDep
+from cosar_common.runtime import Runtime
+from thesaurus import answers
 from thesaurus.codesystems import repository
 from thesaurus.codesystems.models import CodeSystem, CodeSystemVersion
 from thesaurus.fhir import codesystem_ops, conceptmaps, expansion, valueset_store, valuesets
-from thesaurus.fhir.outcome import FhirResponse, FhirRoute, invalid, not_found
+from thesaurus.fhir.outcome import FHIR_JSON, FhirResponse, FhirRoute, invalid, not_found
 from thesaurus.fhir.params import FhirParams, split_canonical
 from thesaurus.fhir.resources import (
     bundle,
@@ -104,23 +108,42 @@ async def _operation(request: Request, run: Any, session: SessionDep) -> Respons
     return FhirResponse(await run(session, await FhirParams.of(request)))
 
 
+async def _code_system_operation(
+    request: Request, principal: Principal, runtime: Runtime, run: Any
+) -> Response:
+    """A CodeSystem operation; a GET that read only published versions is answered from memory
+    the next time (:mod:`thesaurus.answers`). The key is the query string as sent (the first
+    of repeated values wins, so their order matters) and today's date in Paris, the default
+    ``date`` of ``$lookup``."""
+    key = None
+    if request.method == "GET":
+        today = datetime.now(codesystem_ops.PARIS).date()
+        key = (request.url.path, tuple(request.query_params.multi_items()), today)
+
+    async def compute(session: AsyncSession) -> bytes:
+        return bytes(FhirResponse(await run(session, await FhirParams.of(request))).body)
+
+    body = await answers.answer(runtime, principal, key, compute)
+    return Response(body, media_type=FHIR_JSON)
+
+
 @_get_and_post("/CodeSystem/$lookup", summary="$lookup : détails d'un code")
-async def lookup(request: Request, _: PrincipalDep, session: SessionDep) -> Response:
+async def lookup(request: Request, principal: PrincipalDep, runtime: RuntimeDep) -> Response:
     """``system``, ``code`` (or ``coding``), ``version``, ``date`` (properties in force that
     day, default today), ``property`` (repeatable: only these properties)."""
-    return await _operation(request, codesystem_ops.lookup, session)
+    return await _code_system_operation(request, principal, runtime, codesystem_ops.lookup)
 
 
 @_get_and_post("/CodeSystem/$validate-code", summary="$validate-code (système)")
-async def validate_code(request: Request, _: PrincipalDep, session: SessionDep) -> Response:
+async def validate_code(request: Request, principal: PrincipalDep, runtime: RuntimeDep) -> Response:
     """``url`` (or ``system``), ``code`` (or ``coding``), ``version``, ``display``."""
-    return await _operation(request, codesystem_ops.validate_code, session)
+    return await _code_system_operation(request, principal, runtime, codesystem_ops.validate_code)
 
 
 @_get_and_post("/CodeSystem/$subsumes", summary="$subsumes : relation is-a")
-async def subsumes(request: Request, _: PrincipalDep, session: SessionDep) -> Response:
+async def subsumes(request: Request, principal: PrincipalDep, runtime: RuntimeDep) -> Response:
     """``system``, ``codeA``, ``codeB`` (or ``codingA``/``codingB``), ``version``."""
-    return await _operation(request, codesystem_ops.subsumes, session)
+    return await _code_system_operation(request, principal, runtime, codesystem_ops.subsumes)
 
 
 @router.get("/CodeSystem/{resource_id}", summary="Lire un CodeSystem (une version)")

@@ -36,6 +36,7 @@ class LookedUp:
     system_name: str
     system_title: str
     version: str | None
+    version_status: str | None
     concept: LookedUpConcept | None
 
 
@@ -51,7 +52,7 @@ _LOOKUP = text(
         LIMIT 1
     ),
     ver AS (
-        SELECT v.id, v.version FROM code_system_version AS v
+        SELECT v.id, v.version, v.status FROM code_system_version AS v
         WHERE v.code_system_id = (SELECT id FROM sys)
           AND CASE WHEN CAST(:version AS text) IS NULL THEN v.status = 'published'
                    ELSE v.version = CAST(:version AS text) END
@@ -66,7 +67,7 @@ _LOOKUP = text(
         ORDER BY c.code = :code DESC, c.id
         LIMIT 1
     )
-    SELECT sys.url, sys.name, sys.title, ver.version, con.*,
+    SELECT sys.url, sys.name, sys.title, ver.version, ver.status AS version_status, con.*,
            ARRAY(SELECT p.parent_code FROM concept_parent AS p
                  WHERE p.version_id = ver.id AND p.code = con.code
                  ORDER BY p.parent_code) AS parents,
@@ -118,5 +119,6 @@ async def lookup(
         system_name=row.name,
         system_title=row.title,
         version=row.version,
+        version_status=row.version_status,
         concept=concept,
     )

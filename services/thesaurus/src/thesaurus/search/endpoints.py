@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from cosar_common.auth import PrincipalDep
-from cosar_common.db.dependencies import SessionDep
+from cosar_common.db.dependencies import RuntimeDep
+from thesaurus import answers
 from thesaurus.search import query, schemas, service
 
 router = APIRouter(tags=["recherche"])
@@ -16,10 +18,11 @@ router = APIRouter(tags=["recherche"])
 @router.get(
     "/search",
     summary="Rechercher un concept en français (code, libellé, mots, fautes de frappe)",
+    response_model=schemas.SearchPage,
 )
 async def search(
-    _: PrincipalDep,
-    session: SessionDep,
+    principal: PrincipalDep,
+    runtime: RuntimeDep,
     q: Annotated[
         str,
         Query(
@@ -56,14 +59,22 @@ async def search(
         int, Query(ge=1, description=f"Taille de page (au plus {service.MAX_PAGE_SIZE})")
     ] = 20,
     offset: Annotated[int, Query(ge=0, description="Rang du premier résultat")] = 0,
-) -> schemas.SearchPage:
-    return await service.search(
-        session,
-        q=q,
-        system=system,
-        version=version,
-        level=level,
-        active=active,
-        limit=limit,
-        offset=offset,
-    )
+) -> Response:
+    """Answers over published versions are kept in memory (:mod:`thesaurus.answers`)."""
+
+    async def compute(session: AsyncSession) -> bytes:
+        page = await service.search(
+            session,
+            q=q,
+            system=system,
+            version=version,
+            level=level,
+            active=active,
+            limit=limit,
+            offset=offset,
+        )
+        return page.model_dump_json().encode()
+
+    key = ("search", q, system, version, level, active, limit, offset)
+    body = await answers.answer(runtime, principal, key, compute)
+    return Response(body, media_type="application/json")

@@ -7,8 +7,10 @@ import uuid
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cosar_common.errors import NotFound, RuleViolation
+from thesaurus import answers
 from thesaurus.codesystems import repository as codesystems
 from thesaurus.codesystems import service as codesystems_service
+from thesaurus.codesystems.models import VersionStatus
 from thesaurus.search import query, repository, schemas
 
 MAX_PAGE_SIZE = 100
@@ -37,6 +39,7 @@ async def _versions(
                 "Le paramètre « version » demande un seul système de codes (« system »).",
                 code="version_without_system",
             )
+        answers.note_read(session, VersionStatus.PUBLISHED.value)
         return None
     # A canonical URL or a name: URLs always carry their scheme.
     by_url = "://" in system
@@ -47,6 +50,7 @@ async def _versions(
         raise NotFound(f"Système de codes « {system} » introuvable.", code="unknown_system")
     if chosen is None:
         raise codesystems_service.unknown_version(found.name, version)
+    answers.note_read(session, chosen.status)
     return [chosen.id]
 
 
