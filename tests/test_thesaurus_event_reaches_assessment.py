@@ -76,6 +76,8 @@ async def test_published_version_is_recorded_once_by_assessment_in_the_same_trac
         for s in spans.get_finished_spans()
         if s.kind == SpanKind.SERVER and "/publish" in str(s.attributes.get("http.route", ""))
     )
+    # Named after the route template, never the concrete path (which carries identifiers).
+    assert http_span.name == "POST /code-systems/{name}/versions/{version}/publish"
     consumer_spans = await eventually(
         lambda: _consumer_spans(spans, http_span.context.trace_id), timeout=10
     )
