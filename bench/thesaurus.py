@@ -57,6 +57,7 @@ from cosar_deploy.bench import (
     service_command,
     start_process,
     use_bench_infrastructure,
+    wait_for_quiet,
     wait_ready,
 )
 from cosar_deploy.endpoints import Endpoints
@@ -316,9 +317,6 @@ async def main(concepts: int, requests: int) -> None:
         async with factory() as session:
             total = await session.scalar(text("SELECT count(*) FROM concept"))
         print(f"concepts in the registry: {total}")
-        # The machine is shared: say how busy it was, the figures depend on it.
-        print(f"load average at start: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
-
         port = 18_001
         env = {
             "THESAURUS_KAFKA_BOOTSTRAP_SERVERS": ep.kafka_bootstrap,
@@ -331,6 +329,7 @@ async def main(concepts: int, requests: int) -> None:
         base = f"http://127.0.0.1:{port}"
         await wait_ready(f"{base}/health/ready")
         token = await password_token(ep.keycloak_url, "sst-preventer@sst-13-marseille")
+        await wait_for_quiet()
 
         def search(http: httpx.AsyncClient, i: int) -> Awaitable[httpx.Response]:
             return http.get("/search", params={"q": SEARCHES[i % len(SEARCHES)], "limit": 20})

@@ -8,6 +8,7 @@ import os
 import statistics
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import httpx
@@ -64,6 +65,21 @@ async def wait_ready(url: str, *, attempts: int = 300) -> None:
                 pass
             await asyncio.sleep(0.2)
     raise RuntimeError(f"{url} never became ready")
+
+
+async def wait_for_quiet(*, below: float = 1.0, at_most_s: float = 120.0) -> None:
+    """Wait (up to ``at_most_s``) for the 1-minute load average to fall below ``below``:
+    Keycloak's and the services' start-up keep both cores busy for a while, and a measure
+    taken then says more about them than about what it measures. Prints what it waited for."""
+    started = time.monotonic()
+    while time.monotonic() - started < at_most_s:
+        if os.getloadavg()[0] < below:
+            break
+        await asyncio.sleep(2)
+    print(
+        f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs after "
+        f"{time.monotonic() - started:.0f} s of waiting for a quiet machine"
+    )
 
 
 async def password_token(keycloak_url: str, username: str) -> str:
