@@ -42,6 +42,7 @@ from cosar_deploy.bench import (
     service_command,
     start_process,
     use_bench_infrastructure,
+    wait_for_quiet,
     wait_ready,
 )
 
@@ -399,6 +400,7 @@ async def main(companies: int, requests: int) -> None:
             await wait_ready(f"http://127.0.0.1:{port}/health/ready")
         await wait_ready("http://127.0.0.1:18103/docs")
         token = await password_token(ep.keycloak_url, "sst-preventer@sst-13-marseille")
+        await wait_for_quiet()
 
         async def full_read(http: httpx.AsyncClient, i: int) -> float:
             t = time.perf_counter()
