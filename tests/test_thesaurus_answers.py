@@ -38,7 +38,7 @@ def _title(lookup: httpx.Response) -> str:
     return next(p["valueString"] for p in lookup.json()["parameter"] if p["name"] == "name")
 
 
-async def _publish(http: httpx.AsyncClient, name: str, version: str, concepts: list) -> None:
+async def _draft(http: httpx.AsyncClient, name: str, version: str, concepts: list) -> None:
     draft = await http.post(
         f"/code-systems/{name}/versions",
         json={
@@ -49,6 +49,10 @@ async def _publish(http: httpx.AsyncClient, name: str, version: str, concepts: l
         },
     )
     assert draft.status_code == 201, draft.text
+
+
+async def _publish(http: httpx.AsyncClient, name: str, version: str, concepts: list) -> None:
+    await _draft(http, name, version, concepts)
     published = await http.post(f"/code-systems/{name}/versions/{version}/publish")
     assert published.status_code == 200, published.text
 
@@ -177,16 +181,7 @@ async def test_answers_over_a_draft_are_never_kept(thesaurus_service, token_for,
     name = f"cache-{uuid.uuid4().hex[:8]}"
     params = {"system": name, "code": "CHIM", "version": "1"}
     async with httpx.AsyncClient(base_url=thesaurus_service.url, headers=_auth(editor)) as http:
-        draft = await http.post(
-            f"/code-systems/{name}/versions",
-            json={
-                "version": "1",
-                "url": f"https://cosar.example/test/{name}",
-                "title": "Brouillon",
-                "concepts": [{"code": "CHIM", "display": "Chimique"}],
-            },
-        )
-        assert draft.status_code == 201, draft.text
+        await _draft(http, name, "1", [{"code": "CHIM", "display": "Chimique"}])
         await eventually(lambda: _listening(thesaurus_service))
         before = await http.get("/fhir/CodeSystem/$lookup", params=params)
         searched_before = await http.get("/search", params={"q": "chimique", **params})
