@@ -3,9 +3,10 @@
 A published or retired version never changes: the database refuses it (migration 0002). An
 answer that read only such versions therefore stays true until the *catalogue* changes, when a
 system or a version is added, published, retired or removed, which changes what "the latest
-published version" or a system's name designate. Searches and ``$lookup`` answers are kept per
-process, keyed by who may see what (the caller's tenant; RLS computed the answer) and by the
-normalised request, and all of them are dropped on any catalogue change:
+published version" or a system's name designate. The answers of searches and of the CodeSystem
+operations (``$lookup``, ``$validate-code``, ``$subsumes``, GET only) are kept per process,
+keyed by who may see what (the caller's tenant; RLS computed the answer) and by the request,
+and all of them are dropped on any catalogue change:
 
 - in this process, as soon as a transaction that wrote a code system or a version commits
   (SQLAlchemy session events, below);
