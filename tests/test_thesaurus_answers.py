@@ -14,11 +14,8 @@ import asyncpg
 import httpx
 
 from tests.conftest import eventually
+from tests.thesaurus_client import auth, create_draft, publish
 from thesaurus.answers import AnswerCache, cache_of
-
-
-def _auth(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
 
 
 def _cache(thesaurus_service) -> AnswerCache:
@@ -38,22 +35,12 @@ def _title(lookup: httpx.Response) -> str:
     return next(p["valueString"] for p in lookup.json()["parameter"] if p["name"] == "name")
 
 
-async def _draft(http: httpx.AsyncClient, name: str, version: str, concepts: list) -> None:
-    draft = await http.post(
-        f"/code-systems/{name}/versions",
-        json={
-            "version": version,
-            "url": f"https://cosar.example/test/{name}",
-            "title": "Système de test du cache",
-            "concepts": concepts,
-        },
+async def _publish(http: httpx.AsyncClient, name: str, version: str, concepts: list) -> None:
+    draft = await create_draft(
+        http, name, version, title="Système de test du cache", concepts=concepts
     )
     assert draft.status_code == 201, draft.text
-
-
-async def _publish(http: httpx.AsyncClient, name: str, version: str, concepts: list) -> None:
-    await _draft(http, name, version, concepts)
-    published = await http.post(f"/code-systems/{name}/versions/{version}/publish")
+    published = await publish(http, name, version)
     assert published.status_code == 200, published.text
 
 
@@ -63,7 +50,7 @@ async def test_a_repeated_answer_comes_from_memory_and_is_the_same(
     await eventually(lambda: _listening(thesaurus_service))
     cache = _cache(thesaurus_service)
     token = await token_for("sst-preventer@sst-06-nice")
-    async with httpx.AsyncClient(base_url=thesaurus_service.url, headers=_auth(token)) as http:
+    async with httpx.AsyncClient(base_url=thesaurus_service.url, headers=auth(token)) as http:
         hits = cache.hits
         first = await http.get("/search", params={"q": "boulangerie", "limit": 7})
         again = await http.get("/search", params={"q": "boulangerie", "limit": 7})
@@ -92,8 +79,8 @@ async def test_publishing_a_version_replaces_the_answers_at_once(
     lookup = {"system": name, "code": "BRUIT"}
     search = {"q": "bruit", "system": name}
     async with (
-        httpx.AsyncClient(base_url=thesaurus_service.url, headers=_auth(editor)) as edit,
-        httpx.AsyncClient(base_url=thesaurus_service.url, headers=_auth(reader)) as read,
+        httpx.AsyncClient(base_url=thesaurus_service.url, headers=auth(editor)) as edit,
+        httpx.AsyncClient(base_url=thesaurus_service.url, headers=auth(reader)) as read,
     ):
         await _publish(edit, name, "1", [{"code": "BRUIT", "display": "Bruit"}])
         await eventually(lambda: _listening(thesaurus_service))
@@ -119,7 +106,7 @@ async def test_a_change_made_by_another_process_is_notified(
     editor = await token_for("thesaurus-editor")
     name = f"cache-{uuid.uuid4().hex[:8]}"
     params = {"system": name, "code": "PHY"}
-    async with httpx.AsyncClient(base_url=thesaurus_service.url, headers=_auth(editor)) as http:
+    async with httpx.AsyncClient(base_url=thesaurus_service.url, headers=auth(editor)) as http:
         await _publish(http, name, "1", [{"code": "PHY", "display": "Physique"}])
         await eventually(lambda: _listening(thesaurus_service))
         first = await http.get("/fhir/CodeSystem/$lookup", params=params)
@@ -153,8 +140,8 @@ async def test_a_tenant_never_gets_another_tenants_kept_answer(
     request = ("/fhir/CodeSystem/$lookup", {"system": name, "code": "R01"})
     search = {"q": "Vibrations du marteau piqueur", "system": name}
     async with (
-        httpx.AsyncClient(base_url=thesaurus_service.url, headers=_auth(admin)) as own,
-        httpx.AsyncClient(base_url=thesaurus_service.url, headers=_auth(other)) as foreign,
+        httpx.AsyncClient(base_url=thesaurus_service.url, headers=auth(admin)) as own,
+        httpx.AsyncClient(base_url=thesaurus_service.url, headers=auth(other)) as foreign,
     ):
         imported = await own.post(
             f"/tenant/code-systems/{name}/versions/1/import",
@@ -180,8 +167,11 @@ async def test_answers_over_a_draft_are_never_kept(thesaurus_service, token_for,
     editor = await token_for("thesaurus-editor")
     name = f"cache-{uuid.uuid4().hex[:8]}"
     params = {"system": name, "code": "CHIM", "version": "1"}
-    async with httpx.AsyncClient(base_url=thesaurus_service.url, headers=_auth(editor)) as http:
-        await _draft(http, name, "1", [{"code": "CHIM", "display": "Chimique"}])
+    async with httpx.AsyncClient(base_url=thesaurus_service.url, headers=auth(editor)) as http:
+        draft = await create_draft(
+            http, name, "1", concepts=[{"code": "CHIM", "display": "Chimique"}]
+        )
+        assert draft.status_code == 201, draft.text
         await eventually(lambda: _listening(thesaurus_service))
         before = await http.get("/fhir/CodeSystem/$lookup", params=params)
         searched_before = await http.get("/search", params={"q": "chimique", **params})
@@ -208,7 +198,7 @@ async def test_a_lost_listening_connection_comes_back_and_drops_what_was_kept(
     token = await token_for("sst-preventer@sst-06-nice")
     params = {"system": "naf-rev2", "code": "62.01Z"}
     await eventually(lambda: _listening(thesaurus_service))
-    async with httpx.AsyncClient(base_url=thesaurus_service.url, headers=_auth(token)) as http:
+    async with httpx.AsyncClient(base_url=thesaurus_service.url, headers=auth(token)) as http:
         for _ in range(2):
             assert (await http.get("/fhir/CodeSystem/$lookup", params=params)).status_code == 200
         connections = cache.connections

@@ -18,36 +18,30 @@ from opentelemetry.trace import SpanKind
 
 from cosar_common.events.topics import THESAURUS_EVENTS
 from tests.conftest import eventually
-
-
-def _auth(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
+from tests.thesaurus_client import auth, create_draft, publish
 
 
 async def _publish_version(
     thesaurus_url: str, token: str, name: str, version: str
 ) -> httpx.Response:
-    async with httpx.AsyncClient(base_url=thesaurus_url, headers=_auth(token), timeout=10) as http:
-        created = await http.post(
-            f"/code-systems/{name}/versions",
-            json={
-                "version": version,
-                "url": f"https://cosar.example/fhir/CodeSystem/{name}",
-                "title": "Familles de dangers (test)",
-                "concepts": [
-                    {"code": "PHY", "display": "Risques physiques"},
-                    {"code": "PHY.BRUIT", "display": "Bruit", "parent_code": "PHY"},
-                ],
-            },
+    async with httpx.AsyncClient(base_url=thesaurus_url, headers=auth(token), timeout=10) as http:
+        created = await create_draft(
+            http,
+            name,
+            version,
+            title="Familles de dangers (test)",
+            concepts=[
+                {"code": "PHY", "display": "Risques physiques"},
+                {"code": "PHY.BRUIT", "display": "Bruit", "parent_code": "PHY"},
+            ],
         )
         assert created.status_code == 201, created.text
         assert created.json()["status"] == "draft"
-        published = await http.post(f"/code-systems/{name}/versions/{version}/publish")
-    return published
+        return await publish(http, name, version)
 
 
 async def _known_versions(assessment_url: str, token: str, name: str) -> list[dict[str, object]]:
-    async with httpx.AsyncClient(base_url=assessment_url, headers=_auth(token), timeout=10) as http:
+    async with httpx.AsyncClient(base_url=assessment_url, headers=auth(token), timeout=10) as http:
         response = await http.get("/reference/code-system-versions", params={"code_system": name})
     assert response.status_code == 200, response.text
     return list(response.json())
@@ -157,8 +151,8 @@ async def test_publishing_twice_is_a_conflict_and_emits_nothing_more(
     editor = await token_for("thesaurus-editor")
     name = f"dangers-twice-{uuid.uuid4().hex[:8]}"
     assert (await _publish_version(thesaurus_service.url, editor, name, "1")).status_code == 200
-    async with httpx.AsyncClient(base_url=thesaurus_service.url, headers=_auth(editor)) as http:
-        again = await http.post(f"/code-systems/{name}/versions/1/publish")
+    async with httpx.AsyncClient(base_url=thesaurus_service.url, headers=auth(editor)) as http:
+        again = await publish(http, name, "1")
     assert again.status_code == 409
     assert again.json()["code"] == "version_not_draft"
     db = await asyncpg.connect(
@@ -177,7 +171,7 @@ async def test_publishing_twice_is_a_conflict_and_emits_nothing_more(
 @pytest.mark.parametrize("role_user", ["employer1@sst-13-marseille", "regional-analyst"])
 async def test_only_thesaurus_editors_publish(thesaurus_service, token_for, role_user):
     token = await token_for(role_user)
-    async with httpx.AsyncClient(base_url=thesaurus_service.url, headers=_auth(token)) as http:
+    async with httpx.AsyncClient(base_url=thesaurus_service.url, headers=auth(token)) as http:
         response = await http.post(
             "/code-systems/forbidden-system/versions",
             json={"version": "1", "url": "https://x/forbidden", "title": "x"},

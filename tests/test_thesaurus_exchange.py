@@ -8,9 +8,7 @@ import uuid
 import httpx
 import pytest
 
-
-def _auth(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
+from tests.thesaurus_client import auth
 
 
 async def _all_concepts(http: httpx.AsyncClient, name: str) -> list[dict]:
@@ -41,7 +39,7 @@ async def test_export_then_import_as_a_new_system_gives_identical_concepts(
     editor = await token_for("thesaurus-editor")
     copy = f"{source}-copie-{fmt}-{uuid.uuid4().hex[:6]}"
     async with httpx.AsyncClient(
-        base_url=thesaurus_service.url, headers=_auth(editor), timeout=60
+        base_url=thesaurus_service.url, headers=auth(editor), timeout=60
     ) as http:
         exported = await http.get(
             f"/code-systems/{source}/versions/1/export", params={"format": fmt}
@@ -82,7 +80,7 @@ async def test_a_broken_import_loads_nothing_and_says_where(thesaurus_service, t
     editor = await token_for("thesaurus-editor")
     name = f"casse-{uuid.uuid4().hex[:6]}"
     content = b"code,display,parent\nA,Un,\nB,Deux,A\nA,Encore,\nC,Trois,Z\n"
-    async with httpx.AsyncClient(base_url=thesaurus_service.url, headers=_auth(editor)) as http:
+    async with httpx.AsyncClient(base_url=thesaurus_service.url, headers=auth(editor)) as http:
         refused = await http.post(
             f"/code-systems/{name}/versions/1/import",
             params={"format": "csv", "url": f"https://x/{name}", "title": "x"},

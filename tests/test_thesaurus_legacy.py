@@ -9,6 +9,8 @@ import asyncpg
 import httpx
 import pytest
 
+from tests.thesaurus_client import auth
+
 LOCAL_CSV = (
     b"code,label,parent\n"
     b"PHYS,Nuisances physiques,\n"
@@ -18,16 +20,12 @@ LOCAL_CSV = (
 )
 
 
-def _auth(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
-
-
 @pytest.fixture(scope="module")
 async def local_system(thesaurus_service, token_for, reference_loaded) -> str:
     """A local thesaurus of Marseille's SPSTI, imported by its administrator."""
     admin = await token_for("sst-admin@sst-13-marseille")
     name = f"amt-{uuid.uuid4().hex[:8]}"
-    async with httpx.AsyncClient(base_url=thesaurus_service.url, headers=_auth(admin)) as http:
+    async with httpx.AsyncClient(base_url=thesaurus_service.url, headers=auth(admin)) as http:
         response = await http.post(
             f"/tenant/code-systems/{name}/versions/1/import",
             content=LOCAL_CSV,
@@ -44,7 +42,7 @@ async def test_mapping_with_suggestions_coverage_and_translation(
 ):
     admin = await token_for("sst-admin@sst-13-marseille")
     base = f"/tenant/code-systems/{local_system}"
-    async with httpx.AsyncClient(base_url=thesaurus_service.url, headers=_auth(admin)) as http:
+    async with httpx.AsyncClient(base_url=thesaurus_service.url, headers=auth(admin)) as http:
         suggested = await http.get(f"{base}/mappings/R01/suggestions", params={"target": "dangers"})
         assert suggested.status_code == 200, suggested.text
         assert suggested.json()[0]["code"] == "PHY.BRUIT"
@@ -93,7 +91,7 @@ async def test_another_tenant_never_sees_the_local_system(
 ):
     other = await token_for("sst-admin@sst-83-toulon")
     base = f"/tenant/code-systems/{local_system}"
-    async with httpx.AsyncClient(base_url=thesaurus_service.url, headers=_auth(other)) as http:
+    async with httpx.AsyncClient(base_url=thesaurus_service.url, headers=auth(other)) as http:
         answers = [
             await http.get(f"{base}/coverage", params={"target": "dangers"}),
             await http.get(f"{base}/translate", params={"code": "R01", "target": "dangers"}),
@@ -112,7 +110,7 @@ async def test_another_tenant_never_sees_the_local_system(
             "/search", params={"q": "Manutention", "system": local_system}
         )
     own = await token_for("sst-preventer@sst-13-marseille")
-    async with httpx.AsyncClient(base_url=thesaurus_service.url, headers=_auth(own)) as http:
+    async with httpx.AsyncClient(base_url=thesaurus_service.url, headers=auth(own)) as http:
         found_by_owner = await http.get(
             "/search", params={"q": "Manutention de charges lourdes", "system": local_system}
         )
@@ -200,7 +198,7 @@ async def test_bad_local_files_are_refused_whole_with_line_numbers(thesaurus_ser
     async with httpx.AsyncClient(base_url=thesaurus_service.url) as http:
         responses = {
             what: await http.post(
-                url, content=body, headers={**_auth(admin), "content-type": "text/csv"}
+                url, content=body, headers={**auth(admin), "content-type": "text/csv"}
             )
             for what, body in (
                 ("duplicate", duplicate),
@@ -211,13 +209,13 @@ async def test_bad_local_files_are_refused_whole_with_line_numbers(thesaurus_ser
         forbidden = await http.post(
             url,
             content=b"code,label\nA,Un\n",
-            headers={**_auth(employer), "content-type": "text/csv"},
+            headers={**auth(employer), "content-type": "text/csv"},
         )
-        nothing = await http.get(f"/code-systems/{name}/versions/1", headers=_auth(admin))
+        nothing = await http.get(f"/code-systems/{name}/versions/1", headers=auth(admin))
         shared_name = await http.post(
             "/tenant/code-systems/naf-rev2/versions/9/import",
             content=b"code,label\nA,Un\n",
-            headers={**_auth(admin), "content-type": "text/csv"},
+            headers={**auth(admin), "content-type": "text/csv"},
         )
     for response in responses.values():
         assert response.status_code == 422, response.text

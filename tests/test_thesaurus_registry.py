@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from tests.conftest import eventually
+from tests.thesaurus_client import auth, create_draft, publish
 
 # Counts per level from shared/data/reference/README.md.
 EXPECTED_LEVELS = {
@@ -24,10 +25,6 @@ EXPECTED_LEVELS = {
     "maladies-professionnelles-rg": {1: 120},
     "maladies-professionnelles-agricole": {1: 62},
 }
-
-
-def _auth(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
 
 
 async def _db(infra, role: str = "thesaurus_owner") -> asyncpg.Connection:
@@ -74,7 +71,7 @@ async def test_loading_the_reference_twice_changes_nothing(reference_loaded):
 
 async def test_reference_metadata_and_hierarchy(thesaurus_service, token_for, reference_loaded):
     token = await token_for("employer1@sst-13-marseille")  # any authenticated principal reads
-    async with httpx.AsyncClient(base_url=thesaurus_service.url, headers=_auth(token)) as http:
+    async with httpx.AsyncClient(base_url=thesaurus_service.url, headers=auth(token)) as http:
         systems = {s["name"]: s for s in (await http.get("/code-systems")).json()}
         bakery = (await http.get("/code-systems/naf-rev2/concepts/10.71C")).json()
         by_norm = await http.get("/code-systems/naf-rev2/concepts/1071C")
@@ -92,26 +89,14 @@ async def test_reference_metadata_and_hierarchy(thesaurus_service, token_for, re
     assert missing.status_code == 404
 
 
-async def _draft(http: httpx.AsyncClient, name: str, version: str, **body) -> httpx.Response:
-    return await http.post(
-        f"/code-systems/{name}/versions",
-        json={
-            "version": version,
-            "url": f"https://cosar.example/test/{name}",
-            "title": "Système de test",
-            **body,
-        },
-    )
-
-
 async def test_editing_workflow_from_draft_to_published_with_diff_and_event(
     thesaurus_service, assessment_service, token_for, migrated
 ):
     editor = await token_for("thesaurus-editor")
     reader = await token_for("sst-preventer@sst-06-nice")
     name = f"expositions-{uuid.uuid4().hex[:8]}"
-    async with httpx.AsyncClient(base_url=thesaurus_service.url, headers=_auth(editor)) as http:
-        first = await _draft(
+    async with httpx.AsyncClient(base_url=thesaurus_service.url, headers=auth(editor)) as http:
+        first = await create_draft(
             http,
             name,
             "1",
@@ -122,9 +107,9 @@ async def test_editing_workflow_from_draft_to_published_with_diff_and_event(
             ],
         )
         assert first.status_code == 201, first.text
-        assert (await http.post(f"/code-systems/{name}/versions/1/publish")).status_code == 200
+        assert (await publish(http, name, "1")).status_code == 200
 
-        second = await _draft(http, name, "2", from_latest=True)
+        second = await create_draft(http, name, "2", from_latest=True)
         assert second.status_code == 201, second.text
         assert second.json()["based_on"] == "1"
         assert second.json()["concept_count"] == 3
@@ -144,7 +129,7 @@ async def test_editing_workflow_from_draft_to_published_with_diff_and_event(
             json={"replaced_by": ["VIBR.CE"]},
         )
         diff = await http.get(f"/code-systems/{name}/diff", params={"from": "1", "to": "2"})
-        published = await http.post(f"/code-systems/{name}/versions/2/publish")
+        published = await publish(http, name, "2")
         after_publish = await http.put(
             f"/code-systems/{name}/versions/2/concepts/BRUIT", json={"display": "x"}
         )
@@ -168,7 +153,7 @@ async def test_editing_workflow_from_draft_to_published_with_diff_and_event(
             response = await http.get(
                 "/reference/code-system-versions",
                 params={"code_system": name},
-                headers=_auth(reader),
+                headers=auth(reader),
             )
         return [v for v in response.json() if v["version"] == "2"]
 
@@ -222,12 +207,12 @@ async def test_retiring_is_for_platform_admins_and_final(thesaurus_service, toke
     admin = await token_for("platform-admin")
     name = f"retrait-{uuid.uuid4().hex[:8]}"
     async with httpx.AsyncClient(base_url=thesaurus_service.url) as http:
-        http.headers.update(_auth(editor))
-        await _draft(http, name, "1", concepts=[{"code": "A", "display": "a"}])
-        await http.post(f"/code-systems/{name}/versions/1/publish")
+        http.headers.update(auth(editor))
+        await create_draft(http, name, "1", concepts=[{"code": "A", "display": "a"}])
+        await publish(http, name, "1")
         by_editor = await http.post(f"/code-systems/{name}/versions/1/retire")
-        retired = await http.post(f"/code-systems/{name}/versions/1/retire", headers=_auth(admin))
-        again = await http.post(f"/code-systems/{name}/versions/1/retire", headers=_auth(admin))
+        retired = await http.post(f"/code-systems/{name}/versions/1/retire", headers=auth(admin))
+        again = await http.post(f"/code-systems/{name}/versions/1/retire", headers=auth(admin))
         still_readable = await http.get(f"/code-systems/{name}/versions/1")
     assert by_editor.status_code == 403
     assert retired.status_code == 200
@@ -239,8 +224,8 @@ async def test_retiring_is_for_platform_admins_and_final(thesaurus_service, toke
 async def test_bad_imports_are_refused_whole_with_their_place(thesaurus_service, token_for):
     editor = await token_for("thesaurus-editor")
     name = f"invalide-{uuid.uuid4().hex[:8]}"
-    async with httpx.AsyncClient(base_url=thesaurus_service.url, headers=_auth(editor)) as http:
-        cycle = await _draft(
+    async with httpx.AsyncClient(base_url=thesaurus_service.url, headers=auth(editor)) as http:
+        cycle = await create_draft(
             http,
             name,
             "1",
@@ -249,7 +234,7 @@ async def test_bad_imports_are_refused_whole_with_their_place(thesaurus_service,
                 {"code": "B", "display": "b", "parent_code": "A"},
             ],
         )
-        missing_parent = await _draft(
+        missing_parent = await create_draft(
             http,
             name,
             "1",
@@ -257,7 +242,7 @@ async def test_bad_imports_are_refused_whole_with_their_place(thesaurus_service,
                 {"code": "A", "display": "a", "parent_code": "ZZZ"},
             ],
         )
-        duplicate = await _draft(
+        duplicate = await create_draft(
             http,
             name,
             "1",

@@ -9,16 +9,14 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.thesaurus_client import auth, create_draft, publish
+
 READER = "sst-preventer@sst-13-marseille"
 NAF_URL = "https://cosar.example/fhir/CodeSystem/naf-rev2"
 
 
-def _auth(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
-
-
 async def _search(service, token: str, **params: Any) -> httpx.Response:
-    async with httpx.AsyncClient(base_url=service.url, headers=_auth(token), timeout=10) as http:
+    async with httpx.AsyncClient(base_url=service.url, headers=auth(token), timeout=10) as http:
         return await http.get("/search", params=params)
 
 
@@ -182,23 +180,21 @@ async def test_active_true_excludes_deprecated_and_synonyms_match(
     editor = await token_for("thesaurus-editor")
     name = f"search-test-{uuid.uuid4().hex[:8]}"
     async with httpx.AsyncClient(
-        base_url=thesaurus_service.url, headers=_auth(editor), timeout=10
+        base_url=thesaurus_service.url, headers=auth(editor), timeout=10
     ) as http:
-        created = await http.post(
-            f"/code-systems/{name}/versions",
-            json={
-                "version": "1",
-                "url": f"https://cosar.example/fhir/CodeSystem/{name}",
-                "title": "Recherche (test)",
-                "concepts": [
-                    {"code": "OLD", "display": "Exposition aux fumées de soudage"},
-                    {
-                        "code": "NEW",
-                        "display": "Fumées de soudage et de coupage",
-                        "synonyms": ["Vapeurs métalliques"],
-                    },
-                ],
-            },
+        created = await create_draft(
+            http,
+            name,
+            "1",
+            title="Recherche (test)",
+            concepts=[
+                {"code": "OLD", "display": "Exposition aux fumées de soudage"},
+                {
+                    "code": "NEW",
+                    "display": "Fumées de soudage et de coupage",
+                    "synonyms": ["Vapeurs métalliques"],
+                },
+            ],
         )
         assert created.status_code == 201, created.text
         deprecated = await http.post(
@@ -206,7 +202,7 @@ async def test_active_true_excludes_deprecated_and_synonyms_match(
             json={"replaced_by": ["NEW"]},
         )
         assert deprecated.status_code == 200, deprecated.text
-        assert (await http.post(f"/code-systems/{name}/versions/1/publish")).status_code == 200
+        assert (await publish(http, name, "1")).status_code == 200
 
     everything = await _codes(thesaurus_service, reader, q="fumees de soudage", system=name)
     assert sorted(everything) == ["NEW", "OLD"]
