@@ -1,0 +1,142 @@
+"""The platform's one clock: what time and what day it is, in Paris.
+
+Deadlines, « done on » dates, CSE consultations, assessed years and dated thesaurus lookups are
+days of French law: they are the Europe/Paris date, never the machine's ``date.today()`` (a
+server in UTC is still on the previous day between 00:00 and 01:00 in Paris, 02:00 in summer).
+
+Every business date comes from :func:`today` and every business instant from :func:`now` (or
+:func:`now_utc` to store it). Tests and whole processes can move this clock:
+
+- ``COSAR_CLOCK_AT=2028-02-29T23:30:00+01:00`` in the environment shifts the process's clock
+  so that, when it is first read, it says that instant (a value without an offset is read as
+  Paris time);
+- :func:`shifted_to` (a context manager) and :func:`set_override` / :func:`reset` do the same
+  from code.
+
+The shift is an *offset* from the real time: the clock keeps running, and only what reads this
+module moves. Token expiry, timeouts, Kafka and the database's ``now()`` stay on the real time.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+PARIS = ZoneInfo("Europe/Paris")
+ENVIRONMENT_VARIABLE = "COSAR_CLOCK_AT"
+
+_log = logging.getLogger(__name__)
+_lock = threading.Lock()
+# None: not decided yet (the environment is read on first use); else the shift from real time.
+_offset: timedelta | None = None
+
+
+def _real_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def parse_instant(text: str) -> datetime:
+    """An ISO 8601 instant; without an offset it is a Paris wall-clock time."""
+    try:
+        instant = datetime.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise ValueError(
+            f"{ENVIRONMENT_VARIABLE}={text!r} is not an ISO 8601 instant "
+            "(e.g. 2028-02-29T23:30:00+01:00)"
+        ) from exc
+    return instant if instant.tzinfo is not None else instant.replace(tzinfo=PARIS)
+
+
+def _offset_to(instant: datetime) -> timedelta:
+    if instant.tzinfo is None:
+        raise ValueError("the clock is shifted to an aware instant (with its offset)")
+    return instant - _real_now()
+
+
+def _environment_offset() -> timedelta:
+    value = os.environ.get(ENVIRONMENT_VARIABLE, "").strip()
+    if not value:
+        return timedelta(0)
+    instant = parse_instant(value)
+    _log.warning(
+        "%s is set: the platform clock is shifted to %s", ENVIRONMENT_VARIABLE, instant.isoformat()
+    )
+    return _offset_to(instant)
+
+
+def _current_offset() -> timedelta:
+    global _offset
+    with _lock:
+        if _offset is None:
+            _offset = _environment_offset()
+        return _offset
+
+
+def now() -> datetime:
+    """The current instant, aware, in Paris time."""
+    return (_real_now() + _current_offset()).astimezone(PARIS)
+
+
+def now_utc() -> datetime:
+    """The current instant, aware, in UTC (how timestamps are stored)."""
+    return _real_now() + _current_offset()
+
+
+def today() -> date:
+    """Today's date in Paris."""
+    return now().date()
+
+
+def date_of(instant: datetime) -> date:
+    """The Paris date of an instant (a naive one is taken as UTC, as the database stores)."""
+    aware = instant if instant.tzinfo is not None else instant.replace(tzinfo=UTC)
+    return aware.astimezone(PARIS).date()
+
+
+def is_shifted() -> bool:
+    return _current_offset() != timedelta(0)
+
+
+def configure_from_environment() -> datetime | None:
+    """Read ``COSAR_CLOCK_AT`` now (dropping any override set from code); return the instant
+    the clock was shifted to, or None when it runs on the real time."""
+    global _offset
+    with _lock:
+        _offset = _environment_offset()
+        shifted = _offset != timedelta(0)
+    return now() if shifted else None
+
+
+def set_override(instant: datetime) -> None:
+    """From now on, the clock says ``instant`` (and keeps running from there)."""
+    global _offset
+    offset = _offset_to(instant)
+    with _lock:
+        _offset = offset
+
+
+def reset() -> None:
+    """Drop any override: the next reading follows the environment again (real time when
+    ``COSAR_CLOCK_AT`` is not set)."""
+    global _offset
+    with _lock:
+        _offset = None
+
+
+@contextmanager
+def shifted_to(instant: datetime) -> Iterator[None]:
+    """Within the block the clock says ``instant`` (and keeps running); then as before."""
+    global _offset
+    with _lock:
+        previous = _offset
+    set_override(instant)
+    try:
+        yield
+    finally:
+        with _lock:
+            _offset = previous
