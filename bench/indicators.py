@@ -45,6 +45,7 @@ from cosar_deploy.bench import (
 
 use_bench_infrastructure()
 
+from cosar_common import clock
 from cosar_common.db import make_engine, make_session_factory
 from cosar_common.db.migrations import upgrade
 from cosar_common.events import RawEnvelope, envelope_for
@@ -322,7 +323,7 @@ async def _regional(factory, settings, code: str, breakdown: Breakdown):  # type
             breakdown=breakdown,
             filters=Filters(year=YEAR),
             client=Offline(),
-            today=date.today(),
+            today=clock.today(),
         )
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
-from datetime import date
 from pathlib import Path
 
 from sqlalchemy import select
@@ -13,6 +12,7 @@ from sqlalchemy import select
 from assessment.companies.events import emit_registered
 from assessment.companies.models import Company
 from assessment.domain.siret import siren_of
+from cosar_common import clock
 from cosar_common.db import TenantContext, make_engine, make_session_factory, transaction
 from cosar_common.events.outbox import OutboxWriter
 
@@ -24,7 +24,7 @@ async def load_demo(database_url: str, demo_file: Path) -> int:
     factory = make_session_factory(engine)
     created = 0
     outbox = OutboxWriter(producer="assessment")
-    today = date.today()
+    today = clock.today()
     try:
         for tenant in data["tenants"]:
             context = TenantContext.system(tenant["tenant_id"])

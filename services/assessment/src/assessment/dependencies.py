@@ -6,16 +6,15 @@ from __future__ import annotations
 import uuid
 from datetime import date
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 from fastapi import Depends
 
 from assessment.companies import service as companies
 from assessment.companies.models import Company
+from cosar_common import clock
 from cosar_common.auth import Principal, Role, allow
 from cosar_common.db.dependencies import SessionDep
 
-PARIS = ZoneInfo("Europe/Paris")
 STAFF = (Role.SST_ADMIN, Role.SST_PREVENTER, Role.SST_PHYSICIAN)
 
 # Employers write their own company's DUERP; the SPSTI's staff help and follow it.
@@ -28,10 +27,8 @@ StaffPrincipal = Annotated[Principal, Depends(allow(*STAFF))]
 
 
 def today() -> date:
-    """Today in Paris: deadlines and « to update » are days of French law."""
-    from datetime import datetime
-
-    return datetime.now(PARIS).date()
+    """Today in Paris (the platform clock): deadlines and « to update » are days of French law."""
+    return clock.today()
 
 
 async def company_in_path(

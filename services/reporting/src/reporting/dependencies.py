@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Request
 
@@ -12,8 +10,6 @@ from cosar_common.auth import Principal, Role, allow
 from cosar_common.errors import NotAuthenticated
 from reporting.clients import AssessmentClient
 from reporting.settings import ReportingSettings
-
-PARIS = ZoneInfo("Europe/Paris")
 
 # Employers keep their own establishments' reports; the SPSTI's staff read and help.
 ReportPrincipal = Annotated[
@@ -43,7 +39,3 @@ def bearer_token(request: Request) -> str:
 AssessmentDep = Annotated[AssessmentClient, Depends(assessment_client)]
 SettingsDep = Annotated[ReportingSettings, Depends(settings)]
 TokenDep = Annotated[str, Depends(bearer_token)]
-
-
-def today() -> datetime:
-    return datetime.now(PARIS)

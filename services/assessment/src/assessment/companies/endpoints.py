@@ -18,6 +18,7 @@ from assessment.dependencies import (
     today,
 )
 from assessment.tenancy.service import settings_of
+from cosar_common import clock
 from cosar_common.db.dependencies import OutboxDep, SessionDep
 from cosar_common.events.aggregates import pseudonym
 from cosar_common.thesaurus_client import ThesaurusDep
@@ -62,7 +63,7 @@ async def companies_to_update(
             id=company.id, name=company.name, last_version=number, last_published_at=published_at
         )
         for company, number, published_at in rows
-        if published_at is None or published_at.date() < limit
+        if published_at is None or clock.date_of(published_at) < limit
     ]
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from assessment.domain.snapshot import ActionStatus, DuerpSnapshot, Priority
+from cosar_common.clock import date_of
 from cosar_common.events.aggregates import size_band
 from cosar_common.events.assessment import (
     ActionCounts,
@@ -100,7 +101,7 @@ def duerp_published(
     for unit in snapshot.work_units:
         for job in unit.jobs:
             jobs[job.code] = jobs.get(job.code, 0) + unit.headcount
-    published_on = snapshot.published_at.date()
+    published_on = date_of(snapshot.published_at)  # the Paris date, as every business date
     return DuerpPublished(
         company=company_pseudonym,
         version=snapshot.number,

@@ -13,6 +13,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from assessment.domain.snapshot import CodedValue, CompanySnapshot, Priority, WorkUnitSnapshot
+from cosar_common.clock import date_of
 from cosar_common.events.aggregates import size_band
 from cosar_common.events.assessment import (
     ExposureAggregate,
@@ -88,7 +89,7 @@ def fiche_published(fiche: FicheSnapshot, *, company_pseudonym: str) -> FichePub
     return FichePublished(
         company=company_pseudonym,
         version=fiche.number,
-        published_on=fiche.published_at.date(),
+        published_on=date_of(fiche.published_at),
         year=fiche.year,
         naf_code=fiche.company.naf.code,
         size_band=size_band(fiche.company.headcount),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,6 +16,7 @@ from assessment.duerp.service import open_duerp
 from assessment.exports.model import PAPRIPACT_HEADCOUNT
 from assessment.tenancy.service import rating_method
 from assessment.versions.service import latest
+from cosar_common import clock
 from cosar_common.thesaurus_client import ThesaurusClient
 
 UPDATE_AFTER_DAYS = 365
@@ -43,12 +44,12 @@ async def read(
         client=client,
         year=today.year,
         number=(last.number + 1) if last else 1,
-        published_at=datetime.now(UTC),
+        published_at=clock.now_utc(),
         published_by="",
         previous_hash=last.content_hash if last else None,
     )
     flags = await repository.open_flags(session, company.id)
-    age = (today - last.published_at.date()).days if last else None
+    age = (today - clock.date_of(last.published_at)).days if last else None
     return DuerpView(
         company=snapshot.company,
         lock_version=duerp.lock_version,

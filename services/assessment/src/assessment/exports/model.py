@@ -9,9 +9,8 @@ no-break space, dates as 25/11/2026 in Paris time, labels in French.
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -28,6 +27,7 @@ from assessment.domain.snapshot import (
     WorkUnitKind,
     WorkUnitSnapshot,
 )
+from cosar_common.clock import PARIS
 
 _SHA256_HEX = r"^[0-9a-f]{64}$"
 
@@ -214,14 +214,8 @@ def as_utc(moment: datetime) -> datetime:
 
 
 def paris_time(moment: datetime) -> datetime:
-    """A stored instant in French legal time. Without a time-zone database on the host (no
-    ``tzdata``), the instant is kept in the offset it was stored with."""
-    zone: tzinfo
-    try:
-        zone = ZoneInfo("Europe/Paris")
-    except ZoneInfoNotFoundError:
-        zone = moment.tzinfo or UTC
-    return as_utc(moment).astimezone(zone)
+    """A stored instant in French legal time (the platform clock's zone)."""
+    return as_utc(moment).astimezone(PARIS)
 
 
 def fr_date(value: date | datetime) -> str:

@@ -23,6 +23,7 @@ from assessment.fiche.schemas import FicheDraftIn, FicheDraftView
 from assessment.tenancy.service import rating_method, settings_of
 from assessment.versions.models import DocumentVersion
 from assessment.versions.service import FICHE, latest, seal
+from cosar_common import clock
 from cosar_common.auth import Principal
 from cosar_common.concurrency import take_lock
 from cosar_common.db.rows import get_or_create
@@ -138,7 +139,8 @@ async def publish(
     draft = await draft_of(session, company)
     await _bump(session, draft, expected)
     previous = await latest(session, company.id, FICHE)
-    now = datetime.now(UTC).replace(microsecond=0)
+    now = clock.now_utc().replace(microsecond=0)
+    year = clock.date_of(now).year
     naf = await client.lookup(NAF, company.naf_code)
     fiche = FicheSnapshot(
         tenant_id=company.tenant_id,
@@ -146,8 +148,8 @@ async def publish(
         number=previous.number + 1 if previous else 1,
         published_at=now,
         published_by=actor(principal),
-        year=now.year,
-        exposures=await _exposures(session, company, draft, client, now.year),
+        year=year,
+        exposures=await _exposures(session, company, draft, client, year),
         observations=draft.observations,
         recommended_actions=[
             RecommendedAction.model_validate(a) for a in draft.recommended_actions

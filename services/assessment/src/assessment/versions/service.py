@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from pydantic import BaseModel
 from sqlalchemy import select
@@ -25,6 +25,7 @@ from assessment.duerp.service import actor, open_duerp
 from assessment.tenancy.service import method_of, settings_of
 from assessment.versions.models import CseConsultation, DocumentVersion
 from assessment.versions.schemas import CseConsultationIn
+from cosar_common import clock
 from cosar_common.auth import Principal
 from cosar_common.errors import Conflict, NotFound
 from cosar_common.events.aggregates import pseudonym
@@ -122,7 +123,7 @@ async def publish(
     await repository.bump(session, duerp, expected=expected, actor=actor(principal))
     settings = await settings_of(session, company.tenant_id)
     previous = await latest(session, company.id)
-    now = datetime.now(UTC).replace(microsecond=0)
+    now = clock.now_utc().replace(microsecond=0)
     number = previous.number + 1 if previous else 1
     snapshot = await build_snapshot(
         session,
@@ -130,7 +131,7 @@ async def publish(
         duerp=duerp,
         method=method_of(settings),
         client=client,
-        year=year or now.year,
+        year=year or clock.date_of(now).year,
         number=number,
         published_at=now,
         published_by=actor(principal),

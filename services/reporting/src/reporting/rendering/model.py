@@ -7,12 +7,12 @@ NAF code) is the establishment record's, given here; the address comes from the 
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, date, datetime
 from enum import StrEnum
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, InstanceOf, model_validator
 
+from cosar_common.clock import PARIS
 from reporting.domain.report import ReportInput
 from reporting.domain.report_figures import ReportFigures
 
@@ -89,16 +89,9 @@ def as_utc(moment: datetime) -> datetime:
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
 
 
-def _paris() -> tzinfo:
-    try:
-        return ZoneInfo("Europe/Paris")
-    except ZoneInfoNotFoundError:  # no time-zone database on the host: stay in UTC
-        return UTC
-
-
 def paris_time(moment: datetime) -> datetime:
     """An instant in French legal time."""
-    return as_utc(moment).astimezone(_paris())
+    return as_utc(moment).astimezone(PARIS)
 
 
 def fr_date(value: date | datetime) -> str:

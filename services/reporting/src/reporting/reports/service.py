@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from cosar_common import clock
 from cosar_common.auth import Principal
 from cosar_common.concurrency import take_lock
 from cosar_common.errors import Conflict, NotFound, RuleViolation
@@ -221,7 +221,7 @@ async def finalise(
             Report.revision == report.revision - 1,
         )
     )
-    now = datetime.now(UTC).replace(microsecond=0)
+    now = clock.now_utc().replace(microsecond=0)
     document = {
         "schema_version": 1,
         "establishment": {

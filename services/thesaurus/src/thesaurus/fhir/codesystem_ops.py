@@ -8,12 +8,12 @@ except in ``$validate-code`` where an unknown code is the answer ``result = fals
 from __future__ import annotations
 
 import unicodedata
-from datetime import date, datetime
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from cosar_common import clock
 from thesaurus import answers
 from thesaurus.codesystems import repository, service
 from thesaurus.codesystems.models import CodeSystem, CodeSystemVersion, Concept
@@ -23,7 +23,6 @@ from thesaurus.fhir.outcome import invalid, not_found
 from thesaurus.fhir.params import FhirParams, split_canonical
 from thesaurus.fhir.resources import group, parameters, part
 
-PARIS = ZoneInfo("Europe/Paris")
 # Designation uses: the preferred term (HL7) and a synonym (the SNOMED CT code FHIR uses).
 PREFERRED = {
     "system": "http://terminology.hl7.org/CodeSystem/hl7TermMaintInfra",
@@ -98,7 +97,7 @@ async def lookup(session: AsyncSession, params: FhirParams) -> dict[str, Any]:
     system_ref, code, version, _ = code_input(params)
     if system_ref is None or code is None:
         raise invalid("Paramètres system et code obligatoires (ou coding).")
-    on = params.day("date") or datetime.now(PARIS).date()
+    on = params.day("date") or clock.today()
     url, pinned = split_canonical(system_ref)
     wanted_version = version or pinned
     # Convenience for people typing by hand: the registry's short name (naf-rev2).

@@ -11,12 +11,12 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable
-from datetime import datetime
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Request, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from cosar_common import clock
 from cosar_common.auth import Principal, PrincipalDep, Role, allow
 from cosar_common.db.dependencies import RuntimeDep, SessionDep
 from cosar_common.runtime import Runtime
@@ -117,8 +117,7 @@ async def _code_system_operation(
     ``date`` of ``$lookup``."""
     key = None
     if request.method == "GET":
-        today = datetime.now(codesystem_ops.PARIS).date()
-        key = (request.url.path, tuple(request.query_params.multi_items()), today)
+        key = (request.url.path, tuple(request.query_params.multi_items()), clock.today())
 
     async def compute(session: AsyncSession) -> bytes:
         return bytes(FhirResponse(await run(session, await FhirParams.of(request))).body)
