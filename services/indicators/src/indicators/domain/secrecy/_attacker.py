@@ -176,8 +176,10 @@ def components(
     suppressed: Collection[CellKey],
     weights: Mapping[CellKey, float] | None = None,
     cap: float = INF,
+    wanted: Collection[CellKey] | None = None,
 ) -> list[ComponentLp]:
-    """Split the suppressed cells into groups linked by equations, in a deterministic order."""
+    """Split the suppressed cells into groups linked by equations, in a deterministic order;
+    with ``wanted``, only the groups holding one of those cells get a linear program."""
     root = {key: key for key in suppressed}
 
     def find(key: CellKey) -> CellKey:
@@ -204,9 +206,121 @@ def components(
     rows_of: dict[CellKey, list[int]] = defaultdict(list)
     for row, key in rows_inside:
         rows_of[find(key)].append(row)
-    return [
-        ComponentLp(tables, keys_of[top], rows_of[top], weights, cap) for top in sorted(keys_of)
-    ]
+    chosen = sorted(keys_of)
+    if wanted is not None:
+        chosen = sorted({find(key) for key in wanted if key in root})
+    return [ComponentLp(tables, keys_of[top], rows_of[top], weights, cap) for top in chosen]
+
+
+class PointPool:
+    """Attacker points already found (deviations ``z``), to prove later targets at once.
+
+    A point is a table the attacker cannot rule out: it keeps every equation with the cells it
+    moves all suppressed. It stays one in any later attack where those cells are still hidden
+    and none goes below zero — in the same tables after more cells were hidden, or in an
+    intruder's view where some cells are known (they must not move) and others are smaller
+    (they may not go as low). Such a point that moves a target far enough proves that
+    direction without a new linear program. The pool only ever *proves* protection (a target it
+    cannot prove gets its own linear program), so it cannot make an attack look weaker.
+
+    Points are kept in blocks, one per component they were found in, as dense arrays over the
+    pool's own numbering of cells.
+    """
+
+    def __init__(self) -> None:
+        self.number: dict[CellKey, int] = {}
+        self.blocks: list[_Block] = []
+        self.block_of: dict[tuple[CellKey, ...], int] = {}
+        self.of_cell: dict[CellKey, list[int]] = defaultdict(list)
+
+    def add(self, keys: Sequence[CellKey], point: np.ndarray) -> None:
+        shape = tuple(keys)
+        index = self.block_of.get(shape)
+        if index is None:
+            for key in shape:
+                self.number.setdefault(key, len(self.number))
+            index = self.block_of[shape] = len(self.blocks)
+            self.blocks.append(_Block(shape, np.array([self.number[k] for k in shape])))
+            for key in shape:
+                self.of_cell[key].append(index)
+        self.blocks[index].rows.append(point.copy())
+
+    def proves(
+        self,
+        tables: TableSet,
+        suppressed: Collection[CellKey],
+        targets: Sequence[CellKey],
+        sign: int,
+        need: np.ndarray,
+        changed: Collection[CellKey] | None = None,
+    ) -> np.ndarray:
+        """For each target, whether a pooled point feasible in ``tables`` with ``suppressed``
+        hidden moves it by ``sign × need``. ``changed``: the only cells whose bound or
+        visibility differs from the tables every pooled point was found feasible in (a
+        company's view changes only the cells it is in), the only ones then checked."""
+        proven = np.zeros(len(targets), dtype=bool)
+        wanted: dict[int, list[int]] = defaultdict(list)
+        for i, key in enumerate(targets):
+            for index in self.of_cell.get(key, ()):
+                wanted[index].append(i)
+        if not wanted:
+            return proven
+        slack = np.array([tolerance(tables.value(key)) for key in targets])
+
+        def bound(key: CellKey) -> float:
+            return -tables.value(key) - tolerance(tables.value(key))
+
+        check = None if changed is None else [self.number[k] for k in changed if k in self.number]
+        if check is None:
+            floor = np.array([bound(key) for key in self.number])
+            inside = np.array([key in suppressed for key in self.number])
+        else:
+            keys = list(self.number)
+            floor_of = {n: bound(keys[n]) for n in check}
+            inside_of = {n: keys[n] in suppressed for n in check}
+        for index, rows in wanted.items():
+            block = self.blocks[index]
+            points = block.matrix()
+            if check is None:
+                ok = (points >= floor[block.columns]).all(axis=1)
+                outside = ~inside[block.columns]
+                if outside.any():
+                    ok &= (np.abs(points[:, outside]) <= 1e-9).all(axis=1)
+            else:
+                ok = np.ones(len(points), dtype=bool)
+                for number in check:
+                    column = block.column_of_number.get(number)
+                    if column is None:
+                        continue
+                    j = int(column)
+                    ok &= points[:, j] >= floor_of[number]
+                    if not inside_of[number]:
+                        ok &= np.abs(points[:, j]) <= 1e-9
+            if not ok.any():
+                continue
+            chosen = np.array([i for i in rows if not proven[i]], dtype=np.int64)
+            if not len(chosen):
+                continue
+            cols = np.array([block.column[targets[i]] for i in chosen], dtype=np.int64)
+            moved = (sign * points[:, cols])[ok].max(axis=0)
+            proven[chosen] = moved >= need[chosen] - slack[chosen]
+        return proven
+
+
+class _Block:
+    """Points found in one component: its cells, and one row per point."""
+
+    def __init__(self, keys: tuple[CellKey, ...], columns: np.ndarray) -> None:
+        self.column = {key: j for j, key in enumerate(keys)}
+        self.columns = columns
+        self.column_of_number = {int(n): j for j, n in enumerate(columns)}
+        self.rows: list[np.ndarray] = []
+        self._matrix: np.ndarray | None = None
+
+    def matrix(self) -> np.ndarray:
+        if self._matrix is None or len(self._matrix) != len(self.rows):
+            self._matrix = np.vstack(self.rows)
+        return self._matrix
 
 
 def probe(
@@ -217,6 +331,8 @@ def probe(
     exact: bool,
     want_cuts: bool,
     weights: Mapping[CellKey, float] | None = None,
+    pool: PointPool | None = None,
+    changed: Collection[CellKey] | None = None,
 ) -> dict[CellKey, Probe]:
     """Attack every target (the keys of ``requirements``, all suppressed).
 
@@ -227,43 +343,39 @@ def probe(
     """
     outcome = {key: Probe() for key in requirements}
     cap = INF if weights is None else max((r.upper for r in requirements.values()), default=0.0)
-    for component in components(tables, suppressed, weights, cap):
+    for component in components(tables, suppressed, weights, cap, wanted=requirements.keys()):
         targets = [key for key in component.keys if key in requirements]
+        columns = np.array([component.column[key] for key in targets], dtype=np.int64)
+        slack = np.array([tolerance(tables.value(key)) for key in targets])
         for sign in (1, -1):
-            for key in targets:
-                found = outcome[key]
-                if not exact and (found.upper_ok if sign > 0 else found.lower_ok):
+            need = np.array(
+                [requirements[k].upper if sign > 0 else requirements[k].lower for k in targets]
+            )
+            certified = np.zeros(len(targets), dtype=bool)
+            if pool is not None and not exact and weights is None:
+                hidden = suppressed if isinstance(suppressed, (set, frozenset)) else set(suppressed)
+                certified |= pool.proves(tables, hidden, targets, sign, need, changed)
+            for i, key in enumerate(targets):
+                if not exact and certified[i]:
                     continue
-                need = requirements[key].upper if sign > 0 else requirements[key].lower
                 best, point, duals = component.optimise(key, sign)
+                if pool is not None and weights is None and np.isfinite(best):
+                    pool.add(component.keys, point)
+                found = outcome[key]
+                ok = sign * best >= need[i] - slack[i]
                 if sign > 0:
-                    found.upper = best
-                    found.upper_ok = best >= need - tolerance(tables.value(key))
+                    found.upper, found.upper_ok = best, ok
                 else:
-                    found.lower = best
-                    found.lower_ok = -best >= need - tolerance(tables.value(key))
-                if want_cuts and not (found.upper_ok if sign > 0 else found.lower_ok):
-                    found.cuts.append(capacity_cut(tables, key, sign, duals, need))
+                    found.lower, found.lower_ok = best, ok
+                if want_cuts and not ok:
+                    found.cuts.append(capacity_cut(tables, key, sign, duals, float(need[i])))
                 if not exact:
-                    _certify(component, point, sign, targets, requirements, outcome, tables)
+                    # a feasible attacker point is a proof for every target it moves far enough
+                    certified |= sign * point[columns] >= need - slack
+            if not exact:
+                for j in np.flatnonzero(certified).tolist():
+                    if sign > 0:
+                        outcome[targets[j]].upper_ok = True
+                    else:
+                        outcome[targets[j]].lower_ok = True
     return outcome
-
-
-def _certify(
-    component: ComponentLp,
-    point: np.ndarray,
-    sign: int,
-    targets: Sequence[CellKey],
-    requirements: Mapping[CellKey, Requirement],
-    outcome: dict[CellKey, Probe],
-    tables: TableSet,
-) -> None:
-    """A feasible attacker point is a proof for every target it moves far enough."""
-    for other in targets:
-        moved = sign * float(point[component.column[other]])
-        need = requirements[other].upper if sign > 0 else requirements[other].lower
-        if moved >= need - tolerance(tables.value(other)):
-            if sign > 0:
-                outcome[other].upper_ok = True
-            else:
-                outcome[other].lower_ok = True

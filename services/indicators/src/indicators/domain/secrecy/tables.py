@@ -181,6 +181,20 @@ class TableSet:
         cell = self.cells.get(key)
         return 0.0 if cell is None else cell.value
 
+    def with_cells(self, cells: Mapping[CellKey, Cell]) -> TableSet:
+        """The same tables and equations over other values of the same cells: an intruder's
+        view, each cell reduced to the part it does not know. Subtracting known contributions
+        keeps every equation (each contributor's part adds up on its own), so the view is not
+        checked again; the equation index is shared."""
+        if cells.keys() != self.cells.keys():
+            raise ValueError("a view keeps the cells of its tables")
+        view = object.__new__(TableSet)
+        object.__setattr__(view, "cells", cells)
+        object.__setattr__(view, "equations", self.equations)
+        object.__setattr__(view, "tables", self.tables)
+        view.__dict__["equations_of"] = self.equations_of
+        return view
+
 
 def build_tables(records: Iterable[Record], specs: Sequence[TableSpec]) -> TableSet:
     """Aggregate company contributions into every cell of every table, margins included, and
