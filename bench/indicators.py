@@ -60,8 +60,6 @@ from cosar_common.events.assessment import (
 from cosar_common.events.topics import ASSESSMENT_EVENTS, key_for
 from cosar_deploy import infra
 from cosar_deploy.endpoints import Endpoints
-from indicators.catalogue.definitions import Breakdown
-from indicators.catalogue.records import Filters
 from indicators.settings import IndicatorsSettings
 
 YEAR = 2090
@@ -272,12 +270,7 @@ async def rebuild_with_secrecy(factory, settings: IndicatorsSettings) -> None:  
     async with factory() as session:
         rows = await session.scalar(_count_sql())
     secrecy_started = time.perf_counter()
-    for code, breakdown in (
-        ("exposure-prevalence", Breakdown.NAF_SECTION),
-        ("serious-work-units", Breakdown.NAF_DIVISION),
-        ("c2p-exposed", Breakdown.FACTOR),
-    ):
-        await _regional(factory, settings, code, breakdown)
+    await _release(factory, settings)
     secrecy = time.perf_counter() - secrecy_started
     # The rebuild decodes in worker processes: the largest of them counts too.
     peak = (
@@ -303,28 +296,22 @@ def _count_sql():  # type: ignore[no-untyped-def]
     )
 
 
-async def _regional(factory, settings, code: str, breakdown: Breakdown):  # type: ignore[no-untyped-def]
-    from cosar_common.auth import Principal, Role
-    from cosar_common.thesaurus_client import ThesaurusClient
-    from indicators.api import service
+async def _release(factory, settings):  # type: ignore[no-untyped-def]
+    """The year's release: population read, every cube protected jointly and audited."""
+    from indicators.domain.release.release import protect_release
+    from indicators.releases.population import read_population
+    from indicators.releases.service import reference_date, secrecy_of
 
-    class Offline(ThesaurusClient):  # filters are not checked in the benchmark
-        async def lookup(self, system, code, *, on=None):  # type: ignore[no-untyped-def]
-            return None
-
-    analyst = Principal(subject="bench", roles=frozenset({Role.REGIONAL_ANALYST}))
     async with factory() as session:
-        return await service.answer(
-            session,
-            principal=analyst,
-            settings=settings,
-            code=code,
-            scope="region",
-            breakdown=breakdown,
-            filters=Filters(year=YEAR),
-            client=Offline(),
-            today=clock.today(),
-        )
+        population = await read_population(session, YEAR, reference_date(YEAR, clock.today()))
+    started = time.perf_counter()
+
+    def progress(done: int, total: int, step: str) -> None:
+        print(f"  [{time.perf_counter() - started:7.1f} s] {done}/{total} {step}", flush=True)
+
+    protected = protect_release(population, secrecy_of(settings), progress=progress)
+    print(f"  audit: {protected.audit.by_kind() or 'no breach'}")
+    return protected
 
 
 async def incremental(factory, settings: IndicatorsSettings, samples: int) -> None:  # type: ignore[no-untyped-def]
@@ -342,9 +329,9 @@ async def incremental(factory, settings: IndicatorsSettings, samples: int) -> No
         raw = RawEnvelope.model_validate_json(envelope.model_dump_json())
         started = time.perf_counter()
         await apply(factory, raw, client=Cached(), outbox=None)
-        await _regional(factory, settings, "serious-work-units", Breakdown.NAF_SECTION)
         timings.append((time.perf_counter() - started) * 1000)
-    report("(b) new DUERP version -> protected regional cells", timings)
+    # Protection is no longer per answer: a new version reaches readers with the next release.
+    report("(b) new DUERP version -> facts (protected at the next release)", timings)
 
 
 async def group_at_end(bootstrap: str, group: str) -> None:

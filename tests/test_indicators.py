@@ -1,5 +1,6 @@
-"""Regional indicators on the real stack: aggregates through Kafka, secrecy that withstands the
-attack, scopes and roles, refused events dead-lettered, freshness, and an identical rebuild.
+"""Regional indicators on the real stack: aggregates through Kafka, releases protected jointly
+and audited, an independent attack on what they publish, scopes and roles, refused events
+dead-lettered, freshness, and an identical rebuild.
 
 Most data is injected as the producers' events (17 tenants of generated, skewed companies)
 into the real Kafka, for one year no other test uses; freshness goes through the real
@@ -8,6 +9,7 @@ assessment service.
 
 from __future__ import annotations
 
+import io
 import json
 import random
 import uuid
@@ -15,9 +17,11 @@ from datetime import date
 
 import asyncpg
 import httpx
+import openpyxl
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
+from cosar_common import clock
 from cosar_common.events import envelope_for
 from cosar_common.events.aggregates import pseudonym, size_band
 from cosar_common.events.assessment import (
@@ -29,19 +33,9 @@ from cosar_common.events.assessment import (
     PenibiliteAggregate,
 )
 from cosar_common.events.topics import ASSESSMENT_EVENTS, INDICATORS_DEAD_LETTER, key_for
-from indicators.domain.secrecy import (
-    Dimension,
-    PrimaryRules,
-    ProtectionLevel,
-    Record,
-    TableSpec,
-    build_tables,
-    cell_key,
-    unprotected,
-)
-from indicators.domain.secrecy.primary import primary_suppression
 from tests.assessment_client import DuerpClient, auth, create_company
 from tests.conftest import eventually
+from tests.indicators_attack import Company, attack, contains, sensitive
 
 TENANTS = [f"itest-{i:02d}" for i in range(1, 18)]
 NAFS = ["10.71C", "41.20A", "43.21A", "49.41A", "86.10Z", "87.10A", "47.11F", "62.01Z"]
@@ -92,7 +86,7 @@ def _events(year: int, companies: list[dict]) -> list:
                     naf_code=c["naf"],
                     size_band=size_band(c["headcount"]),
                     headcount=c["headcount"],
-                    registered_on=date(year, 1, 2),
+                    registered_on=date(2000, 1, 2),  # a member at any reference date
                 ),
                 producer="assessment",
                 tenant_id=c["tenant"],
@@ -161,9 +155,32 @@ async def _unused_year(migrated) -> int:
     return random.SystemRandom().choice(free)
 
 
+async def _facts_of_year(migrated, year: int) -> int:
+    db = await asyncpg.connect(
+        migrated.dsn("indicators_app", "indicators_app", "indicators", driver=None)
+    )
+    try:
+        return int(
+            await db.fetchval("SELECT count(*) FROM duerp_contribution WHERE year = $1", year)
+        )
+    finally:
+        await db.close()
+
+
+async def _release(indicators_service, token_for, year: int) -> dict:
+    admin = await token_for("platform-admin")
+    async with httpx.AsyncClient(
+        base_url=indicators_service.url, headers=auth(admin), timeout=600
+    ) as http:
+        response = await http.post("/releases", params={"year": year})
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
 @pytest.fixture(scope="module")
 async def regional_year(indicators_service, migrated, token_for):
-    """A year of generated regional data, applied by the indicators service.
+    """A year of generated regional data, applied by the indicators service, and its first
+    release.
 
     The test infrastructure keeps its data between sessions: the year is one no earlier
     session used, so the regional tables hold this data set alone.
@@ -171,81 +188,278 @@ async def regional_year(indicators_service, migrated, token_for):
     year = await _unused_year(migrated)
     companies = _companies(year)
     await _send(migrated.kafka_bootstrap, _events(year, companies))
-    analyst = await token_for("regional-analyst")
 
     async def applied():
-        async with httpx.AsyncClient(
-            base_url=indicators_service.url, headers=auth(analyst), timeout=60
-        ) as http:
-            response = await http.get("/indicators/serious-work-units", params={"year": year})
-        total = next((c for c in response.json()["cells"] if c["group"] is None), None)
-        expected = sum(c["work_units"] for c in companies)
-        return total is not None and total["denominator"] == expected
+        return await _facts_of_year(migrated, year) == len(companies)
 
     await eventually(applied, timeout=90, interval=1)
-    return year, companies
+    release = await _release(indicators_service, token_for, year)
+    return year, companies, release
 
 
-async def test_secret_cells_are_marked_and_withstand_the_attack(
-    indicators_service, token_for, regional_year
-):
-    year, companies = regional_year
+async def _answer(http: httpx.AsyncClient, code: str, **params) -> dict:
+    response = await http.get(f"/indicators/{code}", params=params)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def _box(cell: dict, size: str | None) -> tuple[str | None, str | None, str | None]:
+    return (cell["tenant"], cell["group"], size)
+
+
+async def _published(http, code: str, year: int, release: str) -> tuple[dict, dict]:
+    """Every published numerator and denominator of an indicator, over the whole table set
+    the release offers (each size band filter × the NAF division breakdown, region and each
+    service): what an intruder can collect."""
+    numerators, denominators = {}, {}
+    for size in (None, "0", "1-9", "10-49", "50-249", "250+"):
+        params = {"year": year, "release": release, "breakdown": "naf_division"}
+        if size:
+            params["size_band"] = size
+        body = await _answer(http, code, **params)
+        for cell in body["cells"] + body["by_tenant"]:
+            if cell["numerator"] is not None:
+                numerators[_box(cell, size)] = cell["numerator"]
+            if cell["denominator"] is not None:
+                denominators[_box(cell, size)] = cell["denominator"]
+    return numerators, denominators
+
+
+def _all_boxes(companies: list[dict]) -> list[tuple[str | None, str | None, str | None]]:
+    tenants = [None, *sorted({c["tenant"] for c in companies})]
+    nafs = [
+        None,
+        *sorted({SECTIONS[c["naf"]] for c in companies}),
+        *sorted({c["naf"][:2] for c in companies}),
+    ]
+    sizes = [None, "0", "1-9", "10-49", "50-249", "250+"]
+    return [(t, n, s) for t in tenants for n in nafs for s in sizes]
+
+
+def _attack_companies(companies: list[dict], field: str) -> list[Company]:
+    return [
+        Company(
+            c["tenant"],
+            c["naf"][:2],
+            SECTIONS[c["naf"]],
+            size_band(c["headcount"]),
+            float(c[field]),
+        )
+        for c in companies
+    ]
+
+
+async def test_a_release_is_audited_stored_and_served(indicators_service, token_for, regional_year):
+    from indicators.releases.models import Release
+    from indicators.releases.service import audit_stored
+
+    year, _, release = regional_year
+    assert release["year"] == year
+    assert release["audit"]["breaches"] == 0
+    for kind in ("linked", "tenant", "company", "difference"):
+        assert release["audit"]["targets"][kind] > 0, kind
+    assert set(release["loss"]) == {"region", "tenant"}
+    runtime = indicators_service.app.state.runtime
+    async with runtime.session_factory() as session:
+        stored = await session.get(Release, uuid.UUID(release["id"]))
+        report = await audit_stored(session, runtime.settings, stored)
+    assert report.breaches == []
     analyst = await token_for("regional-analyst")
     async with httpx.AsyncClient(
         base_url=indicators_service.url, headers=auth(analyst), timeout=60
     ) as http:
-        response = await http.get(
-            "/indicators/serious-work-units", params={"year": year, "breakdown": "naf_section"}
+        body = await _answer(http, "serious-work-units", year=year)
+        listed = (await http.get("/releases", params={"year": year})).json()
+        detail = (await http.get(f"/releases/{release['id']}")).json()
+    assert body["release"]["id"] == release["id"]
+    assert body["release"]["reference_date"] == release["reference_date"]
+    assert [r["id"] for r in listed] == [release["id"]]
+    assert detail["audit"]["breaches"] == 0
+    assert "sections" not in detail["parameters"]
+
+
+async def test_an_independent_attack_on_the_published_answers_finds_nothing(
+    indicators_service, token_for, regional_year
+):
+    year, companies, release = regional_year
+    analyst = await token_for("regional-analyst")
+    async with httpx.AsyncClient(
+        base_url=indicators_service.url, headers=auth(analyst), timeout=120
+    ) as http:
+        serious, units = await _published(http, "serious-work-units", year, release["id"])
+        exposed, employees = await _published(http, "exposure-prevalence", year, release["id"])
+    boxes = _all_boxes(companies)
+    tenants = sorted({c["tenant"] for c in companies})
+    for field, published, persons in (
+        ("serious", serious, False),
+        ("work_units", units, False),
+        ("night", exposed, True),
+        ("headcount", employees, False),
+    ):
+        assert published, field
+        found = attack(
+            _attack_companies(companies, field), published, boxes, persons=persons, tenants=tenants
         )
-    assert response.status_code == 200, response.text
-    body = response.json()
+        assert found == [], (field, found[:5])
+
+
+async def test_the_same_attack_breaks_answers_protected_one_rule_at_a_time(regional_year):
+    """The attack can fail: on the same data published with primary suppression only (each
+    cell on its own, as per-answer protection did), it recomputes secrets."""
+    _, companies, _ = regional_year
+    data = _attack_companies(companies, "work_units")
+    boxes = _all_boxes(companies)
+    section_of = {c.division: c.section for c in data}
+    naive = {}
+    for box in boxes:
+        inside = [
+            c.value for c in data if contains(box, (c.tenant, c.division, c.size), section_of)
+        ]
+        if inside and not sensitive(inside, persons=False):
+            naive[box] = sum(inside)
+    tenants = sorted({c["tenant"] for c in companies})
+    found = attack(data, naive, boxes, tenants=tenants)
+    assert {f.intruder for f in found} - {"outsider"}, "a tenant intruder breaks some"
+    assert any(f.intruder == "outsider" for f in found)
+
+
+async def test_secret_cells_carry_their_reason_and_no_figure_anywhere(
+    indicators_service, token_for, regional_year
+):
+    year, _, release = regional_year
+    analyst = await token_for("regional-analyst")
+    async with httpx.AsyncClient(
+        base_url=indicators_service.url, headers=auth(analyst), timeout=120
+    ) as http:
+        body = await _answer(http, "serious-work-units", year=year, breakdown="naf_division")
+        csv_export = await http.get(
+            "/indicators/serious-work-units",
+            params={"year": year, "format": "csv", "breakdown": "naf_division"},
+        )
+        xlsx = await http.get("/indicators/c2p-exposed", params={"year": year, "format": "xlsx"})
+        page = await http.get("/dashboards/region", params={"year": year})
     cells = body["cells"] + body["by_tenant"]
     secret = [c for c in cells if c["status"] == "secret"]
-    published = [c for c in cells if c["status"] == "published"]
-    assert secret, "generated sparse data must have secret cells"
-    assert published, "and publishable ones"
-    for cell in secret:  # the rate, and the term that made it secret, are withheld
+    assert secret
+    assert [c for c in cells if c["status"] == "published"]
+    for cell in secret:
         assert cell["value"] is None
-        assert cell["numerator"] is None or cell["denominator"] is None
-        assert cell["note"] == "secret statistique"
-    # A cell with fewer than 3 companies is secret.
-    counts: dict[tuple[str, str], int] = {}
+        assert cell["numerator"] is None
+        assert cell["denominator"] is None
+        assert cell["note"].startswith("secret statistique : ")
+    lines = csv_export.text.splitlines()
+    assert release["id"] in csv_export.text
+    assert "données arrêtées au" in csv_export.text
+    for line in lines:
+        if "secret statistique" in line.split(";")[5:6]:
+            value, numerator, denominator = line.split(";")[2:5]
+            assert value == numerator == denominator == "secret statistique"
+    workbook = openpyxl.load_workbook(io.BytesIO(xlsx.content))
+    rows = list(workbook.active.iter_rows(values_only=True))
+    assert any(release["id"] in str(row[0]) for row in rows[:5])
+    for row in rows:
+        if len(row) > 5 and row[5] == "secret statistique":
+            assert row[2] == row[3] == row[4] == "secret statistique"
+    assert page.status_code == 200
+    assert "Diffusion n° 1" in page.text
+    assert "données arrêtées au" in page.text
+    assert f"value='{release['id']}'" in page.text  # the release picker (a plain GET form)
+    assert "<svg" in page.text
+    assert "secret statistique" in page.text
+
+
+async def test_queries_outside_the_release_are_refused_with_what_is_offered(
+    indicators_service, token_for, regional_year
+):
+    year, _, _ = regional_year
+    analyst = await token_for("regional-analyst")
+    async with httpx.AsyncClient(
+        base_url=indicators_service.url, headers=auth(analyst), timeout=60
+    ) as http:
+        subclass = await http.get(
+            "/indicators/serious-work-units", params={"year": year, "naf": "10.71C"}
+        )
+        hazard = await http.get(
+            "/indicators/exposure-prevalence", params={"year": year, "hazard": "PHY.BRUIT"}
+        )
+        sized = await http.get(
+            "/indicators/exposure-prevalence",
+            params={"year": year, "hazard_family": "PHY", "size_band": "1-9"},
+        )
+        pcs = await http.get(
+            "/indicators/exposure-prevalence", params={"year": year, "breakdown": "pcs"}
+        )
+        no_release = await http.get("/indicators/tf", params={"year": 2201 - 1})
+    assert subclass.status_code == 422
+    assert subclass.json()["code"] == "not_in_release"
+    assert "section ou une division NAF" in subclass.json()["message"]
+    assert hazard.status_code == 422
+    assert hazard.json()["errors"][0]["field"] == "query.hazard"
+    assert sized.status_code == 422
+    assert "sections NAF" in sized.json()["message"]
+    assert pcs.status_code == 422
+    assert no_release.status_code in (404, 422)
+
+
+async def test_hazards_of_a_population_below_three_companies_are_not_published(
+    indicators_service, token_for, regional_year
+):
+    year, companies, _ = regional_year
+    analyst = await token_for("regional-analyst")
+    async with httpx.AsyncClient(
+        base_url=indicators_service.url, headers=auth(analyst), timeout=60
+    ) as http:
+        body = await _answer(http, "frequent-hazards", year=year, breakdown="hazard")
+    per_tenant: dict[str, int] = {}
     for c in companies:
-        key = (c["tenant"], SECTIONS[c["naf"]])
-        counts[key] = counts.get(key, 0) + 1
-    for cell in body["by_tenant"]:
-        if cell["group"] and counts.get((cell["tenant"], cell["group"]), 0) < 3:
-            assert cell["status"] == "secret", cell
-    # The attacker's view: everything published; every secret numerator must stay uncertain.
-    tenants = Dimension.flat("tenant", TENANTS)
-    sections = Dimension.flat("group", sorted(set(SECTIONS.values())))
-    records = []
-    for c in companies:
-        coords = {"tenant": c["tenant"], "group": SECTIONS[c["naf"]]}
-        records.append(Record("num", c["company"], coords, float(c["serious"])))
-        records.append(Record("den", c["company"], coords, float(c["work_units"])))
-    tables = build_tables(
-        records,
-        [TableSpec("n", "num", (tenants, sections)), TableSpec("d", "den", (tenants, sections))],
-    )
-    hidden = set()
-    for cell in cells:
-        coords = {k: v for k, v in (("tenant", cell["tenant"]), ("group", cell["group"])) if v}
-        if cell["numerator"] is None:
-            hidden.add(cell_key("num", coords))
-        if cell["denominator"] is None:
-            hidden.add(cell_key("den", coords))
-    # Every sensitive cell (primary rules) must be hidden, and stay uncertain to the attacker.
-    sensitive = frozenset(primary_suppression(tables, PrimaryRules()))
-    assert sensitive <= hidden
-    targets = frozenset(sensitive)
-    assert not unprotected(
-        tables, frozenset(hidden), targets=frozenset(targets), level=ProtectionLevel()
-    )
+        per_tenant[c["tenant"]] = per_tenant.get(c["tenant"], 0) + 1
+    shown = {c["tenant"] for c in body["by_tenant"]}
+    for tenant, count in per_tenant.items():
+        if count < 3:
+            assert tenant not in shown
+    assert body["cells"], "the region as a whole lists its hazards"
+
+
+async def test_a_second_release_protects_what_changed_and_the_first_stays_readable(
+    indicators_service, migrated, token_for, regional_year
+):
+    year, companies, first = regional_year
+    newcomers = [
+        {**c, "company": pseudonym(KEY, f"late-{year}-{i}"), "tenant": c["tenant"]}
+        for i, c in enumerate(companies[:3])
+    ]
+    await _send(migrated.kafka_bootstrap, _events(year, newcomers))
+
+    async def applied():
+        return await _facts_of_year(migrated, year) == len(companies) + len(newcomers)
+
+    await eventually(applied, timeout=90, interval=1)
+    second = await _release(indicators_service, token_for, year)
+    assert second["number"] == first["number"] + 1
+    assert second["audit"]["breaches"] == 0
+    assert second["audit"]["targets"].get("release-difference", 0) > 0
+    analyst = await token_for("regional-analyst")
+    async with httpx.AsyncClient(
+        base_url=indicators_service.url, headers=auth(analyst), timeout=120
+    ) as http:
+        old = await _published(http, "serious-work-units", year, first["id"])
+        new = await _published(http, "serious-work-units", year, second["id"])
+        listed = (await http.get("/releases", params={"year": year})).json()
+    assert [r["number"] for r in listed] == [second["number"], first["number"]]
+    # a cell published in both releases never changed by fewer than three companies
+    section_of = {c["naf"][:2]: SECTIONS[c["naf"]] for c in companies}
+    for box in old[1].keys() & new[1].keys():
+        moved = [
+            c
+            for c in newcomers
+            if contains(box, (c["tenant"], c["naf"][:2], size_band(c["headcount"])), section_of)
+        ]
+        assert not moved or len(moved) >= 3, box
+    assert old != new
 
 
 async def test_scopes_roles_and_bad_filters(indicators_service, token_for, regional_year):
-    year, _ = regional_year
+    year, _, _ = regional_year
     staff = await token_for("sst-preventer@sst-13-marseille")
     employer = await token_for("employer1@sst-13-marseille")
     analyst = await token_for("regional-analyst")
@@ -272,6 +486,10 @@ async def test_scopes_roles_and_bad_filters(indicators_service, token_for, regio
         bad_band = await http.get(
             "/indicators/tf", headers=auth(analyst), params={"year": year, "size_band": "énorme"}
         )
+        employer_release = await http.post(
+            "/releases", headers=auth(employer), params={"year": year}
+        )
+        analyst_release = await http.post("/releases", headers=auth(analyst), params={"year": year})
         definitions = await http.get("/indicators", headers=auth(analyst))
     assert own.status_code == 200
     assert own.json()["scope"] == "tenant"
@@ -281,6 +499,7 @@ async def test_scopes_roles_and_bad_filters(indicators_service, token_for, regio
     assert bad_naf.status_code == 422
     assert bad_naf.json()["errors"][0]["field"] == "query.naf"
     assert bad_band.status_code == 422
+    assert employer_release.status_code == analyst_release.status_code == 403
     codes = {d["code"] for d in definitions.json()}
     assert {
         "duerp-coverage",
@@ -294,29 +513,6 @@ async def test_scopes_roles_and_bad_filters(indicators_service, token_for, regio
         "actions-on-time",
     } <= codes
     assert "1 000 000" in next(d for d in definitions.json() if d["code"] == "tf")["definition"]
-
-
-async def test_exports_and_dashboard_mark_secret_cells(
-    indicators_service, token_for, regional_year
-):
-    year, _ = regional_year
-    analyst = await token_for("regional-analyst")
-    async with httpx.AsyncClient(
-        base_url=indicators_service.url, headers=auth(analyst), timeout=120
-    ) as http:
-        csv_export = await http.get(
-            "/indicators/serious-work-units", params={"year": year, "format": "csv"}
-        )
-        xlsx = await http.get("/indicators/c2p-exposed", params={"year": year, "format": "xlsx"})
-        page = await http.get("/dashboards/region", params={"year": year})
-    assert "secret statistique" in csv_export.text
-    assert csv_export.headers["content-type"].startswith("text/csv")
-    assert xlsx.content[:2] == b"PK"
-    assert page.status_code == 200
-    assert "Indicateurs régionaux" in page.text
-    assert "<svg" in page.text
-    assert "application/vnd.vegalite+json" in page.text
-    assert "secret statistique" in page.text
 
 
 async def test_unknown_version_and_extra_field_are_dead_lettered_and_consumer_goes_on(
@@ -370,51 +566,45 @@ async def test_unknown_version_and_extra_field_are_dead_lettered_and_consumer_go
     assert found[extra["event_id"]]["reason"] == "outside_contract"
     assert found[extra["event_id"]]["fields"] == ["name"]
     assert "Secrète" not in json.dumps(found[extra["event_id"]])
-    staff = await token_for("platform-admin")
 
     async def good_applied():
-        async with httpx.AsyncClient(
-            base_url=indicators_service.url, headers=auth(staff), timeout=60
-        ) as http:
-            response = await http.get("/indicators/duerp-coverage", params={"year": year})
-        total = next((c for c in response.json()["cells"] if c["group"] is None), None)
-        return (total is not None and (total["denominator"] or 0) >= 1) or (
-            total is not None and total["status"] == "secret"
-        )
+        return await _member_known(migrated, "itest-dl", good.payload.company)
 
     assert await eventually(good_applied, timeout=60)
 
 
-async def test_a_published_duerp_reaches_the_indicators_within_seconds(
-    assessment_service, indicators_service, token_for
+async def test_a_published_duerp_reaches_the_next_release(
+    assessment_service, indicators_service, migrated, token_for
 ):
     staff = await token_for("sst-admin@sst-06-nice")
     company = await create_company(assessment_service.url, staff, naf_code="62.01Z", headcount=30)
-    year = date.today().year
+    year = clock.today().year
 
-    async def serious_units() -> float:
+    async def serious_units(release: dict) -> float:
         async with httpx.AsyncClient(
             base_url=indicators_service.url, headers=auth(staff), timeout=60
         ) as http:
             response = await http.get(
-                "/indicators/serious-work-units", params={"year": year, "scope": "tenant"}
+                "/indicators/serious-work-units",
+                params={"year": year, "scope": "tenant", "release": release["id"]},
             )
         total = next((c for c in response.json()["cells"] if c["group"] is None), None)
         return (total or {}).get("denominator") or 0.0
 
-    before = await serious_units()
+    before = await serious_units(await _release(indicators_service, token_for, year))
+    facts = await _facts_of_year(migrated, year)
     async with DuerpClient(assessment_service.url, staff, company["id"]) as duerp:
         unit = await duerp.add_unit(name="Plateau")
         await duerp.add_risk(unit, rating={"probability": 4, "gravity": 4})
         await duerp.add_unit(name="Accueil")
         await duerp.ok("POST", "/duerp/versions")
-    after = await eventually(lambda: _grown(serious_units, before + 2), timeout=20)
+
+    async def arrived():
+        return await _facts_of_year(migrated, year) > facts
+
+    await eventually(arrived, timeout=20)
+    after = await serious_units(await _release(indicators_service, token_for, year))
     assert after == before + 2
-
-
-async def _grown(probe, target: float):
-    value = await probe()
-    return value if value >= target else None
 
 
 async def test_rebuild_from_the_topics_reaches_exactly_the_same_state(
@@ -530,26 +720,3 @@ async def _member_known(migrated, tenant: str, company: str) -> bool:
 
 async def _equals(probe, expected: float) -> bool:
     return await probe() == expected
-
-
-async def test_exposure_prevalence_by_profession(indicators_service, token_for, regional_year):
-    year, companies = regional_year
-    analyst = await token_for("regional-analyst")
-    async with httpx.AsyncClient(
-        base_url=indicators_service.url, headers=auth(analyst), timeout=120
-    ) as http:
-        response = await http.get(
-            "/indicators/exposure-prevalence",
-            params={"year": year, "breakdown": "pcs", "hazard": "PHY.BRUIT"},
-        )
-    assert response.status_code == 200, response.text
-    cells = {c["group"]: c for c in response.json()["cells"] if c["group"]}
-    assert set(cells) == {"636c", "431a", "526a"}
-    for pcs, cell in cells.items():
-        mine = [c for c in companies if c["pcs"] == pcs]
-        if cell["status"] == "published":
-            exposed = sum(c["night"] for c in mine)
-            employees = sum(c["headcount"] for c in mine)
-            assert cell["value"] == pytest.approx(exposed / employees * 100)
-        else:
-            assert cell["value"] is None

@@ -43,8 +43,15 @@ def protected(region):
 
 @pytest.mark.parametrize(
     "values",
-    [[5.0], [5.0, 1.0], [9.0, 1.0, 1.0], [90.0, 4.0, 3.0, 2.0, 1.0], [10.0] * 12, [0.0] * 5,
-     [30.0, 29.0, 1.0, 1.0, 1.0, 1.0]],
+    [
+        [5.0],
+        [5.0, 1.0],
+        [9.0, 1.0, 1.0],
+        [90.0, 4.0, 3.0, 2.0, 1.0],
+        [10.0] * 12,
+        [0.0] * 5,
+        [30.0, 29.0, 1.0, 1.0, 1.0, 1.0],
+    ],
 )
 def test_stand_ins_decide_every_rule_as_the_companies_would(values):
     rules = PrimaryRules()
@@ -136,8 +143,9 @@ def test_a_later_release_of_the_same_year_does_not_give_the_changes_away(region,
 
 
 def test_views_subtract_exactly_what_the_intruder_knows(region):
-    cube = build_cube(Measure("members", Shape.NAF_SIZE), region.units, sections=SECTIONS,
-                      sizes=region.sizes)
+    cube = build_cube(
+        Measure("members", Shape.NAF_SIZE), region.units, sections=SECTIONS, sizes=region.sizes
+    )
     view = tenant_view(cube, "sst-01")
     for key, cell in cube.tables.cells.items():
         seen = view.cells[key]

@@ -18,3 +18,8 @@ class IndicatorsSettings(ServiceSettings):
     secrecy_dominance_k: float = 85.0
     secrecy_min_persons: int = 11
     secrecy_protection_relative: float = 0.10
+    # Releases: MIP rounds of the outsider's secondary suppression (0: the LP heuristic alone),
+    # and the hour (Paris) at which the service makes the day's release of the current year
+    # when facts changed since the last one (None: on demand only).
+    release_mip_rounds: int = 2
+    release_hour: int | None = None

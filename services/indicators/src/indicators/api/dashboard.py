@@ -14,8 +14,9 @@ from typing import Any
 
 import vl_convert
 
+from cosar_common.clock import PARIS
 from cosar_common.thesaurus_client import ThesaurusClient
-from indicators.api.schemas import CellOut, IndicatorResult
+from indicators.api.schemas import CellOut, IndicatorResult, ReleaseOut
 from indicators.catalogue.definitions import Breakdown
 from indicators.domain.secrecy import SECRET_LABEL
 
@@ -93,7 +94,11 @@ def _table(result: IndicatorResult, labels: dict[tuple[str, str], str]) -> str:
     for cell in result.cells:
         if cell.group is None and result.breakdown == "hazard":
             continue  # a sum over hazards counts a company once per hazard: not a total
-        shown = SECRET_LABEL if cell.status == "secret" else _number(cell.value, count=count)
+        shown = (
+            (cell.note or SECRET_LABEL)
+            if cell.status == "secret"
+            else _number(cell.value, count=count)
+        )
         if cell.status == "small-denominator":
             shown = "non publié"
         css = ' class="secret"' if cell.status != "published" else ""
@@ -104,12 +109,49 @@ def _table(result: IndicatorResult, labels: dict[tuple[str, str], str]) -> str:
     return "<table><tr><th>Catégorie</th><th>Valeur</th></tr>" + "".join(rows) + "</table>"
 
 
+def french_date(value: object) -> str:
+    from datetime import date, datetime
+
+    if isinstance(value, datetime):
+        return value.astimezone(PARIS).strftime("%d/%m/%Y à %H:%M")
+    assert isinstance(value, date)
+    return value.strftime("%d/%m/%Y")
+
+
+def release_line(release: ReleaseOut) -> str:
+    """What every page and export says of the release it shows."""
+    return (
+        f"Diffusion n° {release.number} de {release.year} (identifiant {release.id}), "
+        f"publiée le {french_date(release.created_at)} ; données arrêtées au "
+        f"{french_date(release.reference_date)}."
+    )
+
+
+def _picker(scope: str, year: int, release: ReleaseOut, releases: list[ReleaseOut]) -> str:
+    """A plain GET form (works without JavaScript) to read an earlier release."""
+    options = "".join(
+        f"<option value='{html.escape(r.id)}'{' selected' if r.id == release.id else ''}>"
+        f"n° {r.number} — {html.escape(french_date(r.created_at))}, données au "
+        f"{html.escape(french_date(r.reference_date))}</option>"
+        for r in releases
+    )
+    return (
+        f"<form method='get' action='/dashboards/{html.escape(scope)}'>"
+        f"<input type='hidden' name='year' value='{year}'>"
+        "<label for='release'>Autre diffusion de l'année</label> "
+        f"<select id='release' name='release'>{options}</select> "
+        "<button type='submit'>Afficher</button></form>"
+    )
+
+
 def render(
     *,
     scope: str,
     year: int,
     results: list[IndicatorResult],
     labels: dict[tuple[str, str], str],
+    release: ReleaseOut,
+    releases: list[ReleaseOut],
 ) -> str:
     title = "Indicateurs régionaux" if scope == "region" else "Indicateurs de votre service"
     sections = []
@@ -118,6 +160,8 @@ def render(
         svg = vl_convert.vegalite_to_svg(spec) if spec["data"]["values"] else ""
         secret = sum(1 for c in result.cells if c.status == "secret")
         note = f"<p class='note'>{secret} cellule(s) sous {SECRET_LABEL}.</p>" if secret else ""
+        if result.note:
+            note += f"<p class='note'>{html.escape(result.note)}</p>"
         sections.append(
             f"<section><h2>{html.escape(result.indicator.label)}</h2>"
             f"<p class='def'>Définition : {html.escape(result.indicator.definition)}. "
@@ -135,8 +179,11 @@ def render(
         "td,th{border:1px solid #cbd5e0;padding:.3em .6em}td.n{text-align:right}"
         "tr.secret td{color:#718096;font-style:italic}.def,.note{color:#4a5568}"
         f"</style></head><body><h1>{title} — {year}</h1>"
-        "<p>Chiffres consolidés et anonymisés ; les cellules qui permettraient de reconnaître "
-        f"une entreprise ou une personne sont masquées (« {SECRET_LABEL} »).</p>"
+        f"<p class='release'>{html.escape(release_line(release))}</p>"
+        + _picker(scope, year, release, releases)
+        + "<p>Chiffres consolidés et anonymisés ; les cellules qui permettraient de reconnaître "
+        f"une entreprise ou une personne sont masquées (« {SECRET_LABEL} », avec la raison "
+        "du secret, jamais les chiffres qui sont derrière).</p>"
         + "".join(sections)
         + "</body></html>"
     )

@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import uuid
 from typing import Annotated, Literal
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from cosar_common.auth import Principal, Role, allow
+from cosar_common.clock import today as platform_today
 from cosar_common.db.dependencies import SessionDep
+from cosar_common.errors import Conflict, NotFound
 from cosar_common.thesaurus_client import ThesaurusDep
 from indicators.api import dashboard, exports, service
-from indicators.api.schemas import IndicatorOut, IndicatorResult
+from indicators.api.schemas import IndicatorOut, IndicatorResult, ReleaseDetail, ReleaseOut
 from indicators.catalogue.definitions import CATALOGUE, Breakdown
-from indicators.catalogue.records import Filters
+from indicators.releases import serve
+from indicators.releases import service as releases_service
+from indicators.releases import store as releases_store
+from indicators.releases.models import Release
 from indicators.settings import IndicatorsSettings
 
 router = APIRouter(tags=["indicateurs"])
-PARIS = ZoneInfo("Europe/Paris")
 
 # Regional roles read the region; SPSTI staff read their tenant's and the region's.
 ReaderPrincipal = Annotated[
@@ -42,29 +45,33 @@ def _settings(request: Request) -> IndicatorsSettings:
 
 
 SettingsDep = Annotated[IndicatorsSettings, Depends(_settings)]
+AdminPrincipal = Annotated[Principal, Depends(allow(Role.PLATFORM_ADMIN))]
 
 
-def _filters(
-    year: Annotated[int, Query(ge=2000, le=2200, description="Année")],
-    naf: Annotated[str | None, Query(max_length=10, description="Code NAF (tout niveau)")] = None,
-    size_band: Annotated[str | None, Query(max_length=10)] = None,
+def _query(
+    naf: Annotated[str | None, Query(max_length=10, description="Section ou division NAF")] = None,
+    size_band: Annotated[str | None, Query(max_length=10, description="Tranche d'effectif")] = None,
     hazard_family: Annotated[str | None, Query(max_length=40)] = None,
-    hazard: Annotated[str | None, Query(max_length=40)] = None,
+    hazard: Annotated[str | None, Query(max_length=40, description="Non diffusé")] = None,
     factor: Annotated[str | None, Query(max_length=10)] = None,
-    pcs: Annotated[str | None, Query(max_length=10)] = None,
-) -> Filters:
-    return Filters(
-        year=year,
-        naf=naf,
-        size_band=size_band,
-        hazard_family=hazard_family,
-        hazard=hazard,
-        factor=factor,
-        pcs=pcs,
-    )
+    pcs: Annotated[str | None, Query(max_length=10, description="Non diffusé")] = None,
+) -> dict[str, str | None]:
+    return {
+        "naf": naf,
+        "size_band": size_band,
+        "hazard_family": hazard_family,
+        "hazard": hazard,
+        "factor": factor,
+        "pcs": pcs,
+    }
 
 
-FiltersDep = Annotated[Filters, Depends(_filters)]
+FiltersDep = Annotated[dict[str, str | None], Depends(_query)]
+Year = Annotated[int, Query(ge=2000, le=2200, description="Année")]
+ReleaseId = Annotated[
+    str | None,
+    Query(max_length=36, description="Diffusion (par défaut : la dernière de l'année)"),
+]
 
 
 @router.get("/indicators", summary="Indicateurs et leurs définitions")
@@ -74,7 +81,7 @@ async def definitions(_: ReaderPrincipal) -> list[IndicatorOut]:
 
 @router.get(
     "/indicators/{code}",
-    summary="Cellules d'un indicateur (secret statistique appliqué hors du service)",
+    summary="Cellules d'un indicateur, lues dans une diffusion (secret statistique appliqué)",
     response_model=IndicatorResult,
 )
 async def indicator(
@@ -84,6 +91,8 @@ async def indicator(
     client: ThesaurusDep,
     settings: SettingsDep,
     filters: FiltersDep,
+    year: Year,
+    release: ReleaseId = None,
     scope: Literal["region", "tenant"] = "region",
     breakdown: Breakdown = Breakdown.NAF_SECTION,
     format: Literal["json", "csv", "xlsx"] = "json",
@@ -92,12 +101,10 @@ async def indicator(
         session,
         principal=principal,
         settings=settings,
-        code=code,
-        scope=scope,
-        breakdown=breakdown,
-        filters=filters,
+        query=serve.Query(code=code, scope=scope, breakdown=breakdown, **filters),
+        year=year,
+        release_id=release,
         client=client,
-        today=datetime.now(PARIS).date(),
     )
     if format == "csv":
         return exports.csv_response(result)
@@ -109,7 +116,7 @@ async def indicator(
 @router.get(
     "/dashboards/{scope}",
     response_class=HTMLResponse,
-    summary="Tableau de bord (région, ou service de l'utilisateur)",
+    summary="Tableau de bord (région, ou service de l'utilisateur), lu dans une diffusion",
 )
 async def dashboard_page(
     scope: Literal["region", "tenant"],
@@ -117,23 +124,94 @@ async def dashboard_page(
     session: SessionDep,
     client: ThesaurusDep,
     settings: SettingsDep,
-    year: Annotated[int, Query(ge=2000, le=2200)],
+    year: Year,
+    release: ReleaseId = None,
 ) -> HTMLResponse:
+    service.check_reader(principal, scope)
+    chosen = await service.pick_release(session, year, release)
     results = []
-    today = datetime.now(PARIS).date()
     for code, breakdown in dashboard.PANELS:
         results.append(
             await service.answer(
                 session,
                 principal=principal,
                 settings=settings,
-                code=code,
-                scope=scope,
-                breakdown=breakdown,
-                filters=Filters(year=year),
+                query=serve.Query(code=code, scope=scope, breakdown=breakdown),
+                year=year,
+                release_id=str(chosen.id),
                 client=client,
-                today=today,
             )
         )
     labels = await dashboard.group_labels(client, results)
-    return HTMLResponse(dashboard.render(scope=scope, year=year, results=results, labels=labels))
+    earlier = await releases_store.releases(session, year)
+    return HTMLResponse(
+        dashboard.render(
+            scope=scope,
+            year=year,
+            results=results,
+            labels=labels,
+            release=serve.release_out(chosen),
+            releases=[serve.release_out(r) for r in earlier],
+        )
+    )
+
+
+@router.get("/releases", summary="Diffusions, les plus récentes d'abord")
+async def list_releases(
+    _: ReaderPrincipal,
+    session: SessionDep,
+    year: Annotated[int | None, Query(ge=2000, le=2200)] = None,
+) -> list[ReleaseOut]:
+    return [serve.release_out(r) for r in await releases_store.releases(session, year)]
+
+
+@router.get("/releases/{release_id}", summary="Une diffusion : paramètres, audit, perte")
+async def get_release(
+    release_id: uuid.UUID, _: ReaderPrincipal, session: SessionDep
+) -> ReleaseDetail:
+    found = await session.get(Release, release_id)
+    if found is None:
+        raise NotFound("Cette diffusion n'existe pas.")
+    return ReleaseDetail(
+        **serve.release_out(found).model_dump(),
+        parameters={k: v for k, v in found.parameters.items() if k != "sections"},
+        audit=found.audit,
+        loss=found.loss,
+    )
+
+
+@router.post(
+    "/releases",
+    status_code=201,
+    summary="Faire la diffusion suivante d'une année (administrateur de la plateforme)",
+)
+async def create_release(
+    request: Request,
+    principal: AdminPrincipal,
+    settings: SettingsDep,
+    year: Year,
+) -> ReleaseDetail:
+    sessions = request.app.state.runtime.session_factory
+    try:
+        made = await releases_service.make_release(
+            sessions,
+            settings,
+            year=year,
+            today=platform_today(),
+            made_by=principal.username or principal.subject,
+        )
+    except releases_service.ReleaseRejected as rejected:
+        raise Conflict(
+            "L'audit de la diffusion a trouvé des failles : rien n'a été publié.",
+            code="release_audit_failed",
+            errors=[
+                {"field": b.kind, "message": f"{b.measure} {b.cell} ({b.intruder})"}
+                for b in rejected.report.breaches[:20]
+            ],
+        ) from None
+    return ReleaseDetail(
+        **serve.release_out(made).model_dump(),
+        parameters={k: v for k, v in made.parameters.items() if k != "sections"},
+        audit=made.audit,
+        loss=made.loss,
+    )

@@ -8,6 +8,7 @@ import io
 from fastapi.responses import Response
 from openpyxl import Workbook
 
+from indicators.api.dashboard import release_line
 from indicators.api.schemas import CellOut, IndicatorResult
 from indicators.domain.secrecy import SECRET_LABEL
 
@@ -25,11 +26,23 @@ def _row(cell: CellOut) -> list[object]:
         cell.group or "Ensemble",
         cell.tenant or "",
         SECRET_LABEL if secret else ("" if cell.value is None else round(cell.value, 4)),
-        SECRET_LABEL if cell.numerator is None and secret else cell.numerator,
-        "" if cell.denominator is None else cell.denominator,
+        SECRET_LABEL if secret else cell.numerator,
+        SECRET_LABEL if secret else ("" if cell.denominator is None else cell.denominator),
         STATUS.get(cell.status, cell.status),
         cell.note or "",
     ]
+
+
+def _heading(result: IndicatorResult) -> list[str]:
+    lines = [
+        f"{result.indicator.label} — {result.indicator.definition}",
+        f"Unité : {result.indicator.unit} ; année {result.year}",
+    ]
+    if result.release is not None:
+        lines.append(release_line(result.release))
+    if result.note:
+        lines.append(result.note)
+    return lines
 
 
 def rows(result: IndicatorResult) -> list[list[object]]:
@@ -43,8 +56,8 @@ def _filename(result: IndicatorResult, extension: str) -> str:
 def csv_response(result: IndicatorResult) -> Response:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
-    writer.writerow([f"{result.indicator.label} — {result.indicator.definition}"])
-    writer.writerow([f"Unité : {result.indicator.unit} ; année {result.year}"])
+    for line in _heading(result):
+        writer.writerow([line])
     writer.writerow(HEADER)
     for row in rows(result):
         writer.writerow(
@@ -65,9 +78,8 @@ def xlsx_response(result: IndicatorResult) -> Response:
     sheet = workbook.active
     assert sheet is not None
     sheet.title = "Indicateur"
-    sheet.append([result.indicator.label])
-    sheet.append([result.indicator.definition])
-    sheet.append([f"Unité : {result.indicator.unit} ; année {result.year}"])
+    for line in _heading(result):
+        sheet.append([line])
     sheet.append(HEADER)
     for row in rows(result):
         sheet.append(row)

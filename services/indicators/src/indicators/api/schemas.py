@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from typing import Any
+
 from pydantic import BaseModel, Field
 
 
@@ -35,8 +38,28 @@ class PositionOut(BaseModel):
     region_status: str
 
 
+class ReleaseOut(BaseModel):
+    """A release: what was published, when, on data arrested at which date."""
+
+    id: str
+    year: int
+    number: int = Field(description="Numéro de la diffusion dans l'année (1, 2…)")
+    created_at: datetime
+    reference_date: date = Field(description="Données arrêtées au")
+    made_by: str
+    naf_version: str
+
+
+class ReleaseDetail(ReleaseOut):
+    parameters: dict[str, Any]
+    audit: dict[str, Any]
+    loss: dict[str, Any] = Field(description="Part des cellules et de la valeur masquées")
+
+
 class IndicatorResult(BaseModel):
     indicator: IndicatorOut
+    release: ReleaseOut | None = None
+    note: str | None = None
     scope: str
     year: int
     breakdown: str

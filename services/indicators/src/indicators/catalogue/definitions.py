@@ -1,5 +1,9 @@
 """The indicators, defined in the DHIS2 manner: numerator / denominator × factor, with the
-disaggregations each allows. Every definition is shown to users with its figures."""
+disaggregations each allows. Every definition is shown to users with its figures.
+
+Numerator and denominator name measures of a release (``indicators.domain.release.measures``);
+a name ending with ":" is a family of measures by code (``hazard:`` per hazard, ``c2p:`` per
+pénibilité factor). The breakdowns and filters are exactly what a release's cubes hold."""
 
 from __future__ import annotations
 
@@ -13,7 +17,6 @@ class Breakdown(StrEnum):
     SIZE_BAND = "size_band"
     HAZARD = "hazard"
     FACTOR = "factor"
-    PCS = "pcs"
 
 
 @dataclass(frozen=True)
@@ -43,8 +46,8 @@ CATALOGUE: dict[str, IndicatorDefinition] = {
                 "Entreprises adhérentes dont le DUERP a une version publiée de moins de 12 mois "
                 "/ entreprises adhérentes connues du service × 100"
             ),
-            numerator="companies_with_recent_duerp",
-            denominator="member_companies",
+            numerator="covered",
+            denominator="members",
             factor=100.0,
             unit="%",
             breakdowns=(*NAF, Breakdown.SIZE_BAND),
@@ -62,20 +65,20 @@ CATALOGUE: dict[str, IndicatorDefinition] = {
             denominator="employees",
             factor=100.0,
             unit="% des salariés",
-            breakdowns=(*NAF, Breakdown.SIZE_BAND, Breakdown.PCS),
-            filters=("naf", "size_band", "hazard_family", "hazard", "pcs"),
+            breakdowns=(*NAF, Breakdown.SIZE_BAND),
+            filters=("naf", "size_band", "hazard_family"),
             persons=True,
         ),
         IndicatorDefinition(
             code="frequent-hazards",
             label="Dangers les plus fréquents par secteur",
             definition="Entreprises dont le DUERP comporte le danger (les dix premiers)",
-            numerator="companies_with_hazard",
+            numerator="hazard:",
             denominator=None,
             factor=1.0,
             unit="entreprises",
             breakdowns=(Breakdown.HAZARD,),
-            filters=("naf", "size_band", "hazard_family"),
+            filters=("naf",),
         ),
         IndicatorDefinition(
             code="serious-work-units",
@@ -84,7 +87,7 @@ CATALOGUE: dict[str, IndicatorDefinition] = {
                 "Unités de travail ayant au moins un risque résiduel majeur ou important "
                 "/ unités de travail évaluées × 100"
             ),
-            numerator="serious_work_units",
+            numerator="serious_units",
             denominator="work_units",
             factor=100.0,
             unit="%",
@@ -95,12 +98,12 @@ CATALOGUE: dict[str, IndicatorDefinition] = {
             code="c2p-exposed",
             label="Salariés exposés au-delà des seuils C2P",
             definition="Salariés exposés au-delà du seuil du facteur de pénibilité (D4163-2)",
-            numerator="above_threshold",
+            numerator="c2p:",
             denominator=None,
             factor=1.0,
             unit="salariés",
-            breakdowns=(Breakdown.FACTOR, *NAF),
-            filters=("naf", "size_band", "factor"),
+            breakdowns=(Breakdown.FACTOR, Breakdown.NAF_SECTION),
+            filters=("naf", "factor"),
             persons=True,
         ),
         IndicatorDefinition(
@@ -148,8 +151,8 @@ CATALOGUE: dict[str, IndicatorDefinition] = {
             definition=(
                 "Actions échues réalisées à leur échéance / actions échues (hors abandonnées) × 100"
             ),
-            numerator="done_on_time",
-            denominator="due",
+            numerator="actions_on_time",
+            denominator="actions_due",
             factor=100.0,
             unit="%",
             breakdowns=(*NAF, Breakdown.SIZE_BAND),

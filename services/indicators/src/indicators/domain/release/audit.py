@@ -28,7 +28,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from indicators.domain.release.cubes import TENANT, Cube, company_view, tenant_of, tenant_view
@@ -38,13 +38,12 @@ from indicators.domain.release.protect import (
     change_sensitive,
     largest_contributor,
     linked,
-    prime,
 )
 from indicators.domain.release.protect import (
     leaf_of_contributor as _leaf,
 )
 from indicators.domain.secrecy import TOTAL, CellKey, TableSet, cell_key, primary_reason
-from indicators.domain.secrecy._attacker import Requirement, probe, tolerance
+from indicators.domain.secrecy._attacker import PointPool, Requirement, probe, tolerance
 from indicators.domain.secrecy.tables import Cell
 
 
@@ -123,9 +122,15 @@ def audit_cube(
     def breach(kind: str, intruder: str, key: CellKey, detail: str) -> None:
         report.breaches.append(Breach(kind, intruder, name, str(key), detail, (name, key, 0.0)))
 
-    pool = prime(tables, hidden)
+    pool = PointPool()
 
-    def attack(kind: str, intruder: str, view: TableSet, targets: Mapping[CellKey, float]) -> None:
+    def attack(
+        kind: str,
+        intruder: str,
+        view: TableSet,
+        targets: Mapping[CellKey, float],
+        changed: Collection[CellKey] | None = None,
+    ) -> None:
         """``targets``: cell → the sensitive amount its interval must cover ±margin."""
         pattern = frozenset(k for k in hidden if not view.cells[k].is_empty)
         requirements = {}
@@ -135,7 +140,9 @@ def audit_cube(
         report.targets[kind] += len(requirements)
         if not requirements:
             return
-        found = probe(view, pattern, requirements, exact=False, want_cuts=False, pool=pool)
+        found = probe(
+            view, pattern, requirements, exact=False, want_cuts=False, pool=pool, changed=changed
+        )
         failing = {
             key for key, outcome in found.items() if not (outcome.upper_ok and outcome.lower_ok)
         }
@@ -198,7 +205,7 @@ def audit_cube(
             inside = attacker in tables.cells[key].contributors
             if primary_reason(cell, company_rules if inside else rules) is not None:
                 sensitive[key] = cell.value
-        attack("company", attacker, view, sensitive)
+        attack("company", attacker, view, sensitive, changed=chain)
     _differences(protected, secrecy, report)
     if previous is not None:
         for key, change in protected.changes.items():

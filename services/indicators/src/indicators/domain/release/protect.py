@@ -196,7 +196,7 @@ def protect_cube(
         keep=frozenset(reasons) - outsider,
     )
     hidden = set(found.hidden)
-    pool = prime(tables, hidden)
+    pool = PointPool()
 
     def guard(
         view: TableSet,

@@ -179,7 +179,12 @@ def components(
     wanted: Collection[CellKey] | None = None,
 ) -> list[ComponentLp]:
     """Split the suppressed cells into groups linked by equations, in a deterministic order;
-    with ``wanted``, only the groups holding one of those cells get a linear program."""
+    with ``wanted``, only the groups holding one of those cells, found from them alone."""
+    if wanted is not None:
+        return [
+            ComponentLp(tables, keys, rows, weights, cap)
+            for keys, rows in _reached(tables, suppressed, wanted)
+        ]
     root = {key: key for key in suppressed}
 
     def find(key: CellKey) -> CellKey:
@@ -210,6 +215,34 @@ def components(
     if wanted is not None:
         chosen = sorted({find(key) for key in wanted if key in root})
     return [ComponentLp(tables, keys_of[top], rows_of[top], weights, cap) for top in chosen]
+
+
+def _reached(
+    tables: TableSet, suppressed: Collection[CellKey], wanted: Collection[CellKey]
+) -> list[tuple[list[CellKey], list[int]]]:
+    """The components holding a wanted cell, by search from those cells: the cost is that of
+    the components, not of the whole table set."""
+    hidden = suppressed if isinstance(suppressed, (set, frozenset)) else set(suppressed)
+    seen: set[CellKey] = set()
+    found = []
+    for start in sorted(key for key in wanted if key in hidden):
+        if start in seen:
+            continue
+        seen.add(start)
+        keys, rows, todo = [start], set(), [start]
+        while todo:
+            key = todo.pop()
+            for row in tables.equations_of.get(key, ()):
+                if row in rows:
+                    continue
+                rows.add(row)
+                for other in tables.equations[row].cells:
+                    if other in hidden and other not in seen:
+                        seen.add(other)
+                        keys.append(other)
+                        todo.append(other)
+        found.append((sorted(keys), sorted(rows)))
+    return sorted(found)
 
 
 class PointPool:

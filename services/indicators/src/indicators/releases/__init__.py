@@ -1,0 +1,1 @@
+"""Releases of the regional indicators: made from the star schema, stored, served."""

@@ -1,0 +1,64 @@
+"""The nightly release: at the configured Paris hour, the current year's next release is made
+when facts changed since the last one (a release is never made twice on the same facts)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+
+from cosar_common import clock
+from cosar_common.events.inbox import ProcessedEvent
+from cosar_common.runtime import Runtime
+from indicators.facts.consumers import CONSUMER
+from indicators.releases import store
+from indicators.releases.service import ReleaseRejected, make_release
+from indicators.settings import IndicatorsSettings
+
+log = logging.getLogger(__name__)
+
+
+def next_run(now: datetime, hour: int) -> datetime:
+    """The next time it is ``hour``:00 in Paris after ``now``."""
+    local = now.astimezone(clock.PARIS)
+    run = local.replace(hour=hour, minute=0, second=0, microsecond=0)
+    if run <= local:
+        run = (run + timedelta(days=1)).replace(hour=hour)
+    return run
+
+
+async def nightly_releases(runtime: Runtime) -> None:
+    settings = runtime.settings
+    assert isinstance(settings, IndicatorsSettings)
+    if settings.release_hour is None:
+        return
+    while True:
+        now = clock.now()
+        await asyncio.sleep((next_run(now, settings.release_hour) - now).total_seconds())
+        try:
+            await release_if_changed(runtime, settings)
+        except Exception:  # the next night tries again; the service keeps serving
+            log.exception("nightly release failed")
+
+
+async def release_if_changed(runtime: Runtime, settings: IndicatorsSettings) -> bool:
+    year = clock.today().year
+    async with runtime.session_factory() as session:
+        latest = await store.latest(session, year)
+        events = await session.scalar(
+            select(func.count())
+            .select_from(ProcessedEvent)
+            .where(ProcessedEvent.consumer == CONSUMER)
+        )
+    if latest is not None and latest.events == events:
+        return False
+    try:
+        await make_release(
+            runtime.session_factory, settings, year=year, today=clock.today(), made_by="nightly"
+        )
+    except ReleaseRejected as rejected:
+        log.error("release of %s rejected by its audit: %s", year, rejected)
+        return False
+    return True
