@@ -44,7 +44,9 @@ class ServiceProcess:
 
 def _service_env(service: str, ep: Endpoints) -> dict[str, str]:
     prefix = service.upper() + "_"
+    extra = {"INDICATORS_RELEASE_HOUR": "2"} if service == "indicators" else {}
     return {
+        **extra,
         **os.environ,
         prefix + "KAFKA_BOOTSTRAP_SERVERS": ep.kafka_bootstrap,
         prefix + "KEYCLOAK_URL": ep.keycloak_url,
@@ -161,6 +163,23 @@ def _demo_duerp(ep: Endpoints) -> None:
     typer.echo(f"  document unique de démonstration (Boulangerie du Vieux-Port) : {state}")
 
 
+def _demo_release(ep: Endpoints) -> None:
+    """This year's indicator release, so the dashboards open on something; not fatal."""
+    result = subprocess.run(
+        [_bin("indicators"), "release"],
+        env=_service_env("indicators", ep),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        typer.secho(
+            f"  diffusion des indicateurs de l'année : échec\n{result.stderr[-2000:]}", fg="yellow"
+        )
+        return
+    typer.echo("  diffusion des indicateurs de l'année : publiée")
+
+
 def run() -> None:
     """Start the whole platform with demo data; Ctrl-C stops it."""
     paths = Paths.from_env()
@@ -183,6 +202,7 @@ def run() -> None:
         )
         running = _start_services(ep, paths)
         _demo_duerp(ep)
+        _demo_release(ep)
         _print_summary(ep, running)
         stop = False
 

@@ -41,7 +41,9 @@ def rebuild_command() -> None:
 
 @app.command("release")
 def release_command(
-    year: int = typer.Option(..., help="Année des indicateurs"),
+    year: int | None = typer.Option(
+        None, help="Année des indicateurs (par défaut : l'année en cours)"
+    ),
 ) -> None:
     """Make, audit and publish the next release of YEAR (nothing is published if its audit
     finds a breach); shows its progress."""
@@ -59,7 +61,7 @@ def release_command(
             made = await make_release(
                 make_session_factory(engine),
                 settings,
-                year=year,
+                year=year or clock.today().year,
                 today=clock.today(),
                 made_by="cli",
                 progress=progress,
