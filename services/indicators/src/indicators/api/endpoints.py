@@ -172,12 +172,7 @@ async def get_release(
     found = await session.get(Release, release_id)
     if found is None:
         raise NotFound("Cette diffusion n'existe pas.")
-    return ReleaseDetail(
-        **serve.release_out(found).model_dump(),
-        parameters={k: v for k, v in found.parameters.items() if k != "sections"},
-        audit=found.audit,
-        loss=found.loss,
-    )
+    return serve.release_detail(found)
 
 
 @router.post(
@@ -209,9 +204,4 @@ async def create_release(
                 for b in rejected.report.breaches[:20]
             ],
         ) from None
-    return ReleaseDetail(
-        **serve.release_out(made).model_dump(),
-        parameters={k: v for k, v in made.parameters.items() if k != "sections"},
-        audit=made.audit,
-        loss=made.loss,
-    )
+    return serve.release_detail(made)

@@ -17,6 +17,7 @@ from indicators.api.schemas import (
     IndicatorOut,
     IndicatorResult,
     PositionOut,
+    ReleaseDetail,
     ReleaseOut,
 )
 from indicators.catalogue.definitions import Breakdown, IndicatorDefinition
@@ -149,6 +150,28 @@ def _filters(definition: IndicatorDefinition) -> str:
     return "filtres " + ", ".join(definition.filters) if definition.filters else "aucun filtre"
 
 
+def secret(group: str | None, tenant: str | None, row: ReleaseCell | None) -> CellOut:
+    """A secret cell: the class of its reason, and no figure at all."""
+    return CellOut(
+        group=group,
+        tenant=tenant,
+        value=None,
+        numerator=None,
+        denominator=None,
+        status="secret",
+        note=_note(row),
+    )
+
+
+def release_detail(release: Release) -> ReleaseDetail:
+    return ReleaseDetail(
+        **release_out(release).model_dump(),
+        parameters={k: v for k, v in release.parameters.items() if k != "sections"},
+        audit=release.audit,
+        loss=release.loss,
+    )
+
+
 def _note(row: ReleaseCell | None) -> str:
     reason = REASONS.get(row.reason or "", "") if row is not None else ""
     return f"{SECRET_LABEL} : {reason}" if reason else SECRET_LABEL
@@ -254,15 +277,7 @@ def _cell(
     num = value(top)
     if definition.denominator is None:
         if num is None:
-            return CellOut(
-                group=group,
-                tenant=tenant,
-                value=None,
-                numerator=None,
-                denominator=None,
-                status="secret",
-                note=_note(top),
-            )
+            return secret(group, tenant, top)
         return CellOut(
             group=group,
             tenant=tenant,
@@ -274,15 +289,7 @@ def _cell(
     den = value(bottom)
     if num is None or den is None:
         hidden = top if num is None else bottom
-        return CellOut(
-            group=group,
-            tenant=tenant,
-            value=None,
-            numerator=None,
-            denominator=None,
-            status="secret",
-            note=_note(hidden),
-        )
+        return secret(group, tenant, hidden)
     if den <= 0 or den < definition.min_denominator:
         return CellOut(
             group=group,
@@ -334,17 +341,7 @@ def _by_code(
                 continue
             value = row.own_value if own else row.value
             if value is None:
-                out.append(
-                    CellOut(
-                        group=code,
-                        tenant=tenant or None,
-                        value=None,
-                        numerator=None,
-                        denominator=None,
-                        status="secret",
-                        note=_note(row),
-                    )
-                )
+                out.append(secret(code, tenant or None, row))
             else:
                 out.append(
                     CellOut(

@@ -12,7 +12,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from cosar_common.events.inbox import ProcessedEvent
-from indicators.domain.release.audit import AuditReport, audit_release
+from indicators.domain.release.audit import AuditReport, Breach, audit_release
 from indicators.domain.release.cubes import build_cube, changes
 from indicators.domain.release.measures import measure, rate_links
 from indicators.domain.release.protect import Margins, ProtectedCube, Reason, Secrecy
@@ -206,7 +206,5 @@ def _audit(
     return report
 
 
-def _mismatch(name: str, key: Any, detail: str) -> Any:
-    from indicators.domain.release.audit import Breach
-
+def _mismatch(name: str, key: Any, detail: str) -> Breach:
     return Breach("integrity", "stored", name, str(key), detail)
