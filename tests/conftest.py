@@ -7,6 +7,10 @@ it is reused; otherwise this session starts what is missing and stops only that 
 The services run as real uvicorn servers on free ports, each with its own FastAPI app, FastStream
 broker, database pool and outbox relay; what joins them is Kafka. One in-memory span exporter
 sees the spans of both, which is how a test checks that one trace crosses the services.
+
+Dates come from the platform clock (:mod:`cosar_common.clock`), never from the machine's:
+``COSAR_CLOCK_AT`` shifts it for the whole session, the in-process services and the tests alike
+(``platform test`` runs the suite again at Paris-vs-UTC date boundaries that way).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
+import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
@@ -29,6 +34,7 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
+from cosar_common import clock
 from cosar_deploy.endpoints import Endpoints
 
 SPANS = InMemorySpanExporter()
@@ -38,7 +44,24 @@ if not isinstance(trace.get_tracer_provider(), TracerProvider):
     trace.set_tracer_provider(_provider)
 
 DEMO_PASSWORD = "demo"
+# Seconds a cached test token must still be valid for to be handed out again.
+TOKEN_MARGIN = 180
 SERVICES = ("thesaurus", "assessment", "reporting", "indicators")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Read COSAR_CLOCK_AT once, before any service starts: the services run in this process
+    # and share this clock with the tests, so both see the same (shifted) today.
+    clock.configure_from_environment()
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    if clock.is_shifted():
+        return (
+            f"platform clock: shifted by {clock.ENVIRONMENT_VARIABLE} to"
+            f" {clock.now().isoformat(timespec='seconds')} (Paris); today = {clock.today()}"
+        )
+    return f"platform clock: real time; today in Paris = {clock.today()}"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -244,11 +267,16 @@ async def indicators_service(
 
 @pytest.fixture(scope="session")
 async def token_for(infra: Endpoints) -> Callable[[str], Awaitable[str]]:
-    """A real access token from Keycloak for a demo user (password grant of ``platform-cli``)."""
-    cache: dict[str, str] = {}
+    """A real access token from Keycloak for a demo user (password grant of ``platform-cli``).
+
+    Tokens are kept while they have more than :data:`TOKEN_MARGIN` seconds to live (the realm
+    gives 10 minutes, the suite runs longer): a test never receives a token about to expire.
+    """
+    cache: dict[str, tuple[str, float]] = {}
 
     async def _token(username: str) -> str:
-        if username not in cache:
+        cached = cache.get(username)
+        if cached is None or cached[1] - time.monotonic() < TOKEN_MARGIN:
             async with httpx.AsyncClient(timeout=10) as client:
                 response = await client.post(
                     f"{infra.keycloak_url}/realms/{infra.keycloak_realm}"
@@ -261,8 +289,9 @@ async def token_for(infra: Endpoints) -> Callable[[str], Awaitable[str]]:
                     },
                 )
             assert response.status_code == 200, response.text
-            cache[username] = response.json()["access_token"]
-        return cache[username]
+            body = response.json()
+            cache[username] = (body["access_token"], time.monotonic() + body["expires_in"])
+        return cache[username][0]
 
     return _token
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import io
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import asyncpg
 import httpx
@@ -17,6 +17,7 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from cosar_common import clock
 from cosar_deploy.endpoints import SUPERUSER, SUPERUSER_PASSWORD
 from tests.assessment_client import DuerpClient, auth, create_company
 
@@ -100,7 +101,7 @@ async def test_publish_verify_diff_and_export(assessment_service, staff, bakery)
             },
         )
         # The default deadline follows the priority: 6 months for a moderate risk.
-        assert date.fromisoformat(action["deadline"]) > date.today() + timedelta(days=170)
+        assert date.fromisoformat(action["deadline"]) > clock.today() + timedelta(days=170)
 
         first = await duerp.ok("POST", "/duerp/versions", json={"year": 2024})
         assert first["number"] == 1
@@ -160,6 +161,37 @@ async def test_publish_verify_diff_and_export(assessment_service, staff, bakery)
     assert cells["Priorité"] == "Modérée"
     assert ods.status_code == 200
     assert ods.content[:2] == b"PK"
+
+
+async def test_without_a_year_a_version_assesses_the_current_year_in_paris(
+    assessment_service, staff, bakery
+):
+    async with DuerpClient(assessment_service.url, staff, bakery["id"]) as duerp:
+        unit = await duerp.add_unit(name="Fournil", headcount=4)
+        await duerp.add_risk(unit)
+        await duerp.ok(
+            "PUT",
+            f"/duerp/work-units/{unit}/penibilite",
+            json={
+                "factor_code": "3a",
+                "intensity_reached": True,
+                "yearly_duration": 110,
+                "exposed_headcount": 4,
+            },
+        )
+        draft = await duerp.read()
+        published = await duerp.ok("POST", "/duerp/versions")
+        version = (await duerp.get(f"/duerp/versions/{published['number']}")).json()
+        after = await duerp.read()
+    today = clock.today()
+    # On 1 January at 00:30 in Paris (still 31 December in UTC) this is the new year already.
+    assert version["assessed_year"] == today.year
+    assert clock.date_of(datetime.fromisoformat(version["published_at"])) == today
+    # The C2P night-work threshold in force that year (100 nights since 1 September 2023).
+    night = version["work_units"][0]["penibilite"][0]
+    assert (night["threshold_value"], night["above_threshold"]) == ("100", True)
+    assert draft["work_units"][0]["penibilite"][0]["threshold_value"] == "100"
+    assert (draft["to_update"], after["to_update"]) == (True, False)
 
 
 async def test_second_concurrent_writer_gets_409_and_nothing_is_lost(

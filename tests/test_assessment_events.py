@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import date
 
 import asyncpg
 import httpx
 from aiokafka import AIOKafkaConsumer
 
+from cosar_common import clock
 from cosar_common.events import RawEnvelope, decode_payload
 from cosar_common.events.topics import ASSESSMENT_EVENTS
 from tests.assessment_client import DuerpClient, auth, create_company
@@ -219,7 +219,15 @@ async def test_no_name_siret_free_text_or_person_leaves_the_tenant(
     ]
     status_event = events["assessment.action-status-changed"]
     assert (status_event["previous_status"], status_event["status"]) == ("planned", "done")
-    assert status_event["done_on"] == str(date.today())
+    # Every business date is the Paris date of the platform clock (also between 00:00 and
+    # 01:00 in Paris, when UTC is still on the previous day, and on 1 January).
+    today = clock.today()
+    assert status_event["done_on"] == str(today)
+    assert status_event["changed_on"] == str(today)
+    assert (duerp_event["published_on"], duerp_event["year"]) == (str(today), today.year)
+    fiche_event = events["assessment.fiche-published"]
+    assert (fiche_event["published_on"], fiche_event["year"]) == (str(today), today.year)
+    assert events["assessment.company-registered"]["registered_on"] == str(today)
     assert rerate["needs_rerating"] is True  # finishing the action asks for a new rating
 
 

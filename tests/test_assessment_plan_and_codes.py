@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import httpx
 
+from cosar_common import clock
 from tests.assessment_client import DuerpClient, auth, create_company
 from tests.conftest import eventually
 
@@ -68,13 +69,13 @@ async def test_action_plan_papripact_overdue_and_abandon_reason(assessment_servi
                 "measure_kind": "instructions",
                 "title": "Consigne",
                 "cost_eur": "200.50",
-                "deadline": str(date.today() + timedelta(days=30)),
+                "deadline": str(clock.today() + timedelta(days=30)),
             },
         )
         await duerp.ok(
             "PATCH",
             f"/duerp/actions/{other['id']}",
-            json={"deadline": str(date.today() - timedelta(days=1))},
+            json={"deadline": str(clock.today() - timedelta(days=1))},
         )
         no_reason = await duerp.change(
             "PATCH", f"/duerp/actions/{urgent['id']}", json={"status": "abandoned"}
@@ -85,7 +86,8 @@ async def test_action_plan_papripact_overdue_and_abandon_reason(assessment_servi
 
     # A major risk (16): the default deadline is within 2 months.
     deadline = date.fromisoformat(urgent["deadline"])
-    assert date.today() + timedelta(days=55) <= deadline <= date.today() + timedelta(days=62)
+    today = clock.today()
+    assert today + timedelta(days=55) <= deadline <= today + timedelta(days=62)
     assert plan["kind"] == "papripact"
     assert "PAPRIPACT" in plan["title"]
     assert [a["title"] for a in plan["overdue"]] == ["Consigne"]

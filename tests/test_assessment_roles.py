@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import datetime
 from pathlib import Path
 
 import httpx
 import pytest
 
+from cosar_common import clock
 from tests.assessment_client import DuerpClient, auth, create_company
 
 DEMO_FILE = Path(__file__).parents[1] / "deploy" / "demo" / "demo-data.json"
@@ -33,7 +34,7 @@ async def test_employer_writes_its_own_company_and_gets_404_on_its_neighbour(
     employer = await token_for("employer1@sst-13-marseille")
     own, neighbour = _demo_company("sst-13-marseille", 0), _demo_company("sst-13-marseille", 1)
     async with DuerpClient(assessment_service.url, employer, own) as duerp:
-        unit = await duerp.add_unit(name=f"Fournil {date.today()}")
+        unit = await duerp.add_unit(name=f"Fournil {clock.today()}")
         assert unit
         patched = await duerp.http.patch(f"/companies/{own}", json={"address": "Quai du Port"})
         assert patched.status_code == 200
@@ -81,14 +82,14 @@ async def test_representative_reads_versions_records_the_cse_opinion_but_cannot_
         opinion = await reader.http.post(
             f"{reader.base}/duerp/versions/{version['number']}/cse-consultation",
             json={
-                "consulted_on": str(date.today()),
+                "consulted_on": str(clock.today()),
                 "opinion": "reserved",
                 "proposals": "Ajouter le risque routier des livraisons.",
             },
         )
         again = await reader.http.post(
             f"{reader.base}/duerp/versions/{version['number']}/cse-consultation",
-            json={"consulted_on": str(date.today()), "opinion": "favourable"},
+            json={"consulted_on": str(clock.today()), "opinion": "favourable"},
         )
         after = await reader.get("/duerp/versions")
     assert draft.status_code == 403  # the working draft is the employer's, not the CSE's
@@ -101,6 +102,9 @@ async def test_representative_reads_versions_records_the_cse_opinion_but_cannot_
     consulted = next(v for v in after.json() if v["number"] == version["number"])
     assert consulted["consultation"]["opinion"] == "reserved"
     assert consulted["consultation"]["proposals"].startswith("Ajouter le risque routier")
+    assert consulted["consultation"]["consulted_on"] == str(clock.today())
+    # The version the CSE gave its opinion on was published today, in Paris.
+    assert clock.date_of(datetime.fromisoformat(consulted["published_at"])) == clock.today()
 
 
 async def test_regional_roles_see_no_duerp(assessment_service, token_for, demo_loaded):

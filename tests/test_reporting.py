@@ -16,6 +16,7 @@ import pytest
 from openpyxl import Workbook
 from pypdf import PdfReader
 
+from cosar_common import clock
 from tests.assessment_client import DuerpClient, auth, create_company
 from tests.conftest import eventually
 
@@ -229,6 +230,7 @@ async def test_finalise_freezes_emits_aggregates_and_corrections_are_new_revisio
     assert odt.content[:2] == b"PK"
     assert "rapport 2024" in page.text
     assert final.json()["hash"][:12] in page.text
+    assert f"le {clock.today():%d/%m/%Y}" in page.text  # finalised today, in Paris
 
     db = await asyncpg.connect(
         migrated.dsn("reporting_app", "reporting_app", "reporting", driver=None)

@@ -10,6 +10,7 @@ import csv
 import unicodedata
 import uuid
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,9 @@ from fhir.resources.operationoutcome import OperationOutcome
 from fhir.resources.parameters import Parameters
 from fhir.resources.terminologycapabilities import TerminologyCapabilities
 from fhir.resources.valueset import ValueSet
+
+from cosar_common import clock
+from tests.thesaurus_client import auth, create_draft, publish
 
 BASE = "https://cosar.example/fhir/CodeSystem"
 NAF, CIM10, C2P = f"{BASE}/naf-rev2", f"{BASE}/cim-10", f"{BASE}/c2p-seuils"
@@ -160,6 +164,42 @@ async def test_lookup_on_a_date_answers_the_threshold_in_force(fhir, day, expect
         await fhir.get("/CodeSystem/$lookup", params={"system": C2P, "code": "3a", "date": day})
     )
     assert [v for k, v in _properties(body) if k == "duree_valeur"] == [expected]
+
+
+async def test_lookup_without_a_date_answers_what_is_in_force_today_in_paris(
+    thesaurus_service, token_for, fhir
+):
+    """A threshold that changes today (Paris): from 00:00 to 01:00 in Paris, UTC is still on
+    yesterday, and the answer must already be today's value."""
+    today = clock.today()
+    yesterday = today - timedelta(days=1)
+    name = f"seuils-{uuid.uuid4().hex[:8]}"
+    concept = {
+        "code": "NUIT",
+        "display": "Travail de nuit",
+        "properties": [
+            {"code": "duree_valeur", "value": 120, "valid_to": str(yesterday)},
+            {"code": "duree_valeur", "value": 100, "valid_from": str(today)},
+        ],
+    }
+    editor = await token_for("thesaurus-editor")
+    async with httpx.AsyncClient(
+        base_url=thesaurus_service.url, headers=auth(editor), timeout=30
+    ) as http:
+        draft = await create_draft(http, name, "1", concepts=[concept])
+        assert draft.status_code == 201, draft.text
+        published = await publish(http, name, "1")
+        assert published.status_code == 200, published.text
+    url = f"https://cosar.example/test/{name}"
+
+    async def threshold(**extra: str) -> list[Any]:
+        params = {"system": url, "code": "NUIT", **extra}
+        body = _params(await fhir.get("/CodeSystem/$lookup", params=params))
+        return [v for k, v in _properties(body) if k == "duree_valeur"]
+
+    assert await threshold() == [100]
+    assert await threshold(date=str(today)) == [100]
+    assert await threshold(date=str(yesterday)) == [120]
 
 
 async def test_lookup_by_short_name_and_unknown_version_or_system(fhir):

@@ -25,10 +25,17 @@ def run() -> None:
 def suite(
     ctx: typer.Context,
     lint: bool = typer.Option(True, help="Run ruff and mypy before the tests"),
+    clock_runs: bool | None = typer.Option(
+        None,
+        "--clock-runs/--no-clock-runs",
+        help="Run the suite again with the platform clock at Paris-vs-UTC date boundaries"
+        " (default: only for the whole suite, without pytest arguments)",
+        show_default=False,
+    ),
 ) -> None:
     """Run the whole test suite on the real infrastructure (extra arguments go to pytest)."""
     try:
-        platform_commands.run_tests(list(ctx.args), lint=lint)
+        platform_commands.run_tests(list(ctx.args), lint=lint, clock_runs=clock_runs)
     except InfraError as exc:
         typer.secho(str(exc), fg="red", err=True)
         raise typer.Exit(1) from exc

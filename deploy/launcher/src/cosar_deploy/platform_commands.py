@@ -2,8 +2,10 @@
 
 - `run`: infrastructure up, migrations, demo data, the four services as processes, the URLs and
   demo accounts printed; Ctrl-C stops the services and whatever infrastructure this run started.
-- `test`: infrastructure up (or reused), the whole pytest suite (unit and cross-service), then
-  stops only what it started; exits with pytest's code (5, "no tests ran", is a failure).
+- `test`: infrastructure up (or reused), the whole pytest suite (unit and cross-service) with
+  the machine's time zone set to UTC, then again (but two slow population modules) once per
+  platform-clock setting of :data:`CLOCK_SETTINGS`; stops only what it started; exits with
+  pytest's code (5, "no tests ran", is a failure).
 """
 
 from __future__ import annotations
@@ -246,8 +248,67 @@ TEST_ENVIRONMENT = {
 }
 
 
-def run_tests(pytest_args: list[str], *, lint: bool = True) -> None:
-    """Run the whole suite on the real infrastructure; stop only what was started here."""
+# The platform says what day it is in Paris (cosar_common.clock); a machine in UTC is still on
+# the previous day from 00:00 to 01:00 in Paris (02:00 in summer). So the suite runs with
+# TZ=UTC, then again with the platform clock shifted (COSAR_CLOCK_AT, an offset from the real
+# time: the clock keeps running from there) to each side of those boundaries.
+CLOCK_SETTINGS = (  # in order: what a run leaves behind is dated, and time runs forwards
+    "2026-12-31T23:30:00+01:00",  # New Year's Eve: Paris and UTC on the same day
+    "2027-01-01T00:30:00+01:00",  # a new year in Paris, still 31 December in UTC
+    "2027-07-14T01:30:00+02:00",  # summer time: 14 July in Paris, 13 July 23:30 in UTC
+    "2028-02-29T23:30:00+01:00",  # the leap day, late evening
+    "2028-03-01T00:30:00+01:00",  # 1 March in Paris, still 29 February in UTC
+)
+CLOCK_VARIABLE = "COSAR_CLOCK_AT"  # cosar_common.clock.ENVIRONMENT_VARIABLE
+# Left out of the clock runs: they build whole regional populations for explicit years
+# (minutes each); the Paris dates of releases are pure functions with their own unit tests
+# (services/indicators/tests/test_release_schedule.py), which the clock runs do include.
+CLOCK_RUN_LEFT_OUT = (
+    "tests/test_indicators.py",
+    "services/indicators/tests/test_release_protection.py",
+)
+
+
+def pytest_environment(*, clock_at: str | None = None) -> dict[str, str]:
+    """The pytest processes' environment: the machine in UTC, the platform clock on the real
+    time or shifted to ``clock_at``."""
+    env = {**os.environ, "COSAR_INFRA_MANAGED": "1", "TZ": "UTC"}
+    env.pop(CLOCK_VARIABLE, None)
+    if clock_at is not None:
+        env[CLOCK_VARIABLE] = clock_at
+    return env
+
+
+def clock_run_command() -> list[str]:
+    """One clock run: the suite but :data:`CLOCK_RUN_LEFT_OUT`, without touching pytest's
+    cache of the main run (``--lf`` still means the main run's failures)."""
+    left_out = [f"--ignore={path}" for path in CLOCK_RUN_LEFT_OUT]
+    return [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *left_out]
+
+
+def _clock_runs() -> int:
+    """The suite once per clock setting; the first failing code, or 0."""
+    results: list[tuple[str, int, float]] = []
+    for clock_at in CLOCK_SETTINGS:
+        typer.echo(f"== horloge de la plateforme à {clock_at}, machine en UTC")
+        started = time.monotonic()
+        code = subprocess.call(
+            clock_run_command(), cwd=REPO_DIR, env=pytest_environment(clock_at=clock_at)
+        )
+        results.append((clock_at, code, time.monotonic() - started))
+    typer.echo("== horloge de la plateforme : résumé")
+    for clock_at, code, seconds in results:
+        verdict = "réussi" if code == 0 else f"ÉCHEC (code {code})"
+        typer.echo(f"  {clock_at} : {verdict} ({seconds:.0f} s)")
+    return next((code for _, code, _ in results if code != 0), 0)
+
+
+def run_tests(pytest_args: list[str], *, lint: bool = True, clock_runs: bool | None = None) -> None:
+    """Run the whole suite on the real infrastructure; stop only what was started here.
+
+    ``clock_runs`` (default: only for the whole suite, i.e. without pytest arguments) runs the
+    suite again under each of :data:`CLOCK_SETTINGS` once the main run passed.
+    """
     for name, value in TEST_ENVIRONMENT.items():
         os.environ.setdefault(name, value)
     if lint:
@@ -259,10 +320,11 @@ def run_tests(pytest_args: list[str], *, lint: bool = True) -> None:
     paths = Paths.from_env()
     started = infra.ensure_up(paths=paths)
     try:
-        env = {**os.environ, "COSAR_INFRA_MANAGED": "1"}
         code = subprocess.call(
-            [sys.executable, "-m", "pytest", *pytest_args], cwd=REPO_DIR, env=env
+            [sys.executable, "-m", "pytest", *pytest_args], cwd=REPO_DIR, env=pytest_environment()
         )
+        if code == 0 and (clock_runs if clock_runs is not None else not pytest_args):
+            code = _clock_runs()
     finally:
         infra.stop([name for name, ours in started.items() if ours], paths=paths)
     raise typer.Exit(code)

@@ -11,6 +11,7 @@ import subprocess
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 PROC = Path("/proc")
@@ -117,9 +118,8 @@ def spawn(
     whole process group can be killed), stdin closed, stdout+stderr appended to `log_path`."""
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("ab") as log:
-        log.write(
-            f"\n==== {time.strftime('%Y-%m-%d %H:%M:%S')} starting: {' '.join(command)}\n".encode()
-        )
+        started = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")  # real time: a process log
+        log.write(f"\n==== {started} starting: {' '.join(command)}\n".encode())
         log.flush()
         process = subprocess.Popen(
             list(command),

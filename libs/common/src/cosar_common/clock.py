@@ -14,7 +14,8 @@ Every business date comes from :func:`today` and every business instant from :fu
   from code.
 
 The shift is an *offset* from the real time: the clock keeps running, and only what reads this
-module moves. Token expiry, timeouts, Kafka and the database's ``now()`` stay on the real time.
+module moves. Token expiry, timeouts, Kafka, the database's ``now()`` and the technical
+timestamps that order records (:func:`system_now`) stay on the real time.
 """
 
 from __future__ import annotations
@@ -85,6 +86,14 @@ def now() -> datetime:
 def now_utc() -> datetime:
     """The current instant, aware, in UTC (how timestamps are stored)."""
     return _real_now() + _current_offset()
+
+
+def system_now() -> datetime:
+    """The machine's real instant, in UTC, never shifted: for the technical timestamps that
+    order records (a row last updated, a thesaurus version published, an event occurred),
+    which must never run backwards when a test shifts the platform clock. Never a business
+    date: those come from :func:`today` and :func:`now`."""
+    return _real_now()
 
 
 def today() -> date:

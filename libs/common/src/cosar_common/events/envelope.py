@@ -9,10 +9,12 @@ in this package so that producers and consumers share one contract.
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, ClassVar, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, SerializeAsAny
+
+from cosar_common import clock
 
 
 class EventPayload(BaseModel):
@@ -37,7 +39,7 @@ class EventEnvelope(BaseModel, Generic[PayloadT]):
     type: str
     schema_version: int = Field(ge=1)
     tenant_id: str | None = None
-    occurred_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
+    occurred_at: datetime = Field(default_factory=clock.system_now)
     producer: str
     trace: dict[str, str] = Field(
         default_factory=dict, description="W3C trace context (traceparent, tracestate)"

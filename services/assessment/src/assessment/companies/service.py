@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,6 +13,7 @@ from assessment.companies.schemas import CompanyCreate, CompanyUpdate
 from assessment.domain.siret import InvalidSiret, normalise_siret, siren_of
 from assessment.duerp.builder import NAF
 from assessment.duerp.repository import resolve_flags
+from cosar_common import clock
 from cosar_common.auth import Principal
 from cosar_common.errors import Conflict, NotFound, RuleViolation
 from cosar_common.thesaurus_client import ThesaurusClient, require_code
@@ -84,7 +84,7 @@ async def update(
         value = getattr(data, name)
         if value is not None:
             setattr(company, name, value)
-    company.updated_at = datetime.now(UTC)
+    company.updated_at = clock.system_now()
     await session.flush()
     return company
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from typing import TypeVar
 
 from sqlalchemy import select, update
@@ -20,6 +19,7 @@ from assessment.duerp.models import (
     RiskRatingChange,
     WorkUnit,
 )
+from cosar_common import clock
 from cosar_common.concurrency import take_lock
 from cosar_common.db.rows import get_or_create
 
@@ -44,7 +44,7 @@ async def bump(session: AsyncSession, duerp: Duerp, *, expected: int, actor: str
             "Le document unique a été modifié entre-temps par quelqu'un d'autre : rechargez-le "
             "puis refaites votre modification."
         ),
-        values={"updated_at": datetime.now(UTC), "updated_by": actor},
+        values={"updated_at": clock.system_now(), "updated_by": actor},
     )
 
 
@@ -100,7 +100,7 @@ async def resolve_flags(session: AsyncSession, entity_id: uuid.UUID, system: str
             CodeFlag.code_system == system,
             CodeFlag.resolved_at.is_(None),
         )
-        .values(resolved_at=datetime.now(UTC))
+        .values(resolved_at=clock.system_now())
     )
 
 

@@ -8,7 +8,7 @@ only ``flush()``es. The caller has already been allowed to see the company.
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -35,6 +35,7 @@ from assessment.duerp.schemas import (
     WorkUnitUpdate,
 )
 from assessment.tenancy.service import rating_method, rating_violation
+from cosar_common import clock
 from cosar_common.auth import Principal
 from cosar_common.errors import NotFound, RuleViolation
 from cosar_common.thesaurus_client import ThesaurusClient, require_code
@@ -181,7 +182,7 @@ async def archive_work_unit(
 ) -> None:
     unit = await _work_unit(session, company, unit_id)
     await _locked(session, company, expected, principal)
-    unit.archived_at = datetime.now(UTC)
+    unit.archived_at = clock.system_now()
     await session.flush()
 
 
@@ -329,7 +330,7 @@ async def archive_risk(
 ) -> None:
     risk = await _risk(session, company, risk_id)
     await _locked(session, company, expected, principal)
-    risk.archived_at = datetime.now(UTC)
+    risk.archived_at = clock.system_now()
     await session.flush()
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -57,7 +56,7 @@ async def _bump(session: AsyncSession, draft: FicheDraft, expected: int) -> None
         draft,
         expected=expected,
         conflict="La fiche d'entreprise a été modifiée entre-temps : rechargez-la.",
-        values={"updated_at": datetime.now(UTC)},
+        values={"updated_at": clock.system_now()},
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
@@ -21,12 +21,19 @@ log = logging.getLogger(__name__)
 
 
 def next_run(now: datetime, hour: int) -> datetime:
-    """The next time it is ``hour``:00 in Paris after ``now``."""
+    """The next time it is ``hour``:00 in Paris after ``now`` (on the day summer time starts,
+    an hour that does not exist is read as the one after, as zoneinfo reads it)."""
     local = now.astimezone(clock.PARIS)
     run = local.replace(hour=hour, minute=0, second=0, microsecond=0)
     if run <= local:
-        run = (run + timedelta(days=1)).replace(hour=hour)
+        run = (local + timedelta(days=1)).replace(hour=hour, minute=0, second=0, microsecond=0)
     return run
+
+
+def seconds_until(run: datetime, now: datetime) -> float:
+    """Real seconds from ``now`` to ``run`` (in UTC: two Paris times of the same zone would be
+    subtracted as wall clocks, an hour off across a change of summer time)."""
+    return (run.astimezone(UTC) - now.astimezone(UTC)).total_seconds()
 
 
 async def nightly_releases(runtime: Runtime) -> None:
@@ -36,7 +43,7 @@ async def nightly_releases(runtime: Runtime) -> None:
         return
     while True:
         now = clock.now()
-        await asyncio.sleep((next_run(now, settings.release_hour) - now).total_seconds())
+        await asyncio.sleep(seconds_until(next_run(now, settings.release_hour), now))
         try:
             await release_if_changed(runtime, settings)
         except Exception:  # the next night tries again; the service keeps serving

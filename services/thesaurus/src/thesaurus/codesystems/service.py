@@ -9,10 +9,10 @@ the checks here only give the user a clearer message first.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from cosar_common import clock
 from cosar_common.errors import Conflict, NotFound, RuleViolation
 from cosar_common.events.outbox import OutboxWriter
 from cosar_common.events.thesaurus import (
@@ -221,7 +221,7 @@ async def create_draft(
         based_on=None if base is None else base.version,
         concept_count=0 if base is None else base.concept_count,
         created_by=created_by,
-        created_at=datetime.now(UTC),
+        created_at=clock.system_now(),
     )
     session.add(version)
     await session.flush()
@@ -400,7 +400,7 @@ async def publish(
     diff = diff_versions(before, await version_concepts(session, draft))
     draft.concept_count = await repository.count_concepts(session, version_id=draft.id)
     draft.status = VersionStatus.PUBLISHED.value
-    draft.published_at = datetime.now(UTC)
+    draft.published_at = clock.system_now()
     await session.flush()
     await outbox.add(
         session,
@@ -426,7 +426,7 @@ async def retire(session: AsyncSession, *, name: str, version: str) -> schemas.V
             code="version_not_published",
         )
     target.status = VersionStatus.RETIRED.value
-    target.retired_at = datetime.now(UTC)
+    target.retired_at = clock.system_now()
     await session.flush()
     return version_schema(system, target)
 
@@ -463,7 +463,7 @@ async def import_code_system(
         status=VersionStatus.DRAFT.value,
         concept_count=len(data.concepts),
         created_by=created_by,
-        created_at=datetime.now(UTC),
+        created_at=clock.system_now(),
     )
     session.add(version)
     await session.flush()

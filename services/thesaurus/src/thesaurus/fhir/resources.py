@@ -9,9 +9,10 @@ response with ``fhir.resources`` instead.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
+from cosar_common import clock
 from thesaurus.codesystems.models import CodeSystem, CodeSystemVersion, VersionStatus
 
 FHIR_VERSION = "5.0.0"
@@ -33,7 +34,7 @@ CONCEPT_PROPERTIES = (
 
 
 def now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+    return clock.system_now().isoformat(timespec="seconds")
 
 
 def typed_value(value: Any) -> dict[str, Any]:
