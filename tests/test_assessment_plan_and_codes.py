@@ -105,6 +105,11 @@ async def _publish_dangers(http: httpx.AsyncClient, version: str, edit) -> None:
     await edit(version)
     published = await http.post(f"/code-systems/dangers/versions/{version}/publish")
     assert published.status_code == 200, published.text
+    # What was just published is what the registry calls the latest version (the assessment
+    # reads codes from it): said here, a failure tells the thesaurus' side from the reader's.
+    systems = (await http.get("/code-systems")).json()
+    dangers = [s for s in systems if s["name"] == "dangers" and s["tenant_id"] is None]
+    assert [s["latest_published"] for s in dangers] == [version], (dangers, published.text)
 
 
 async def test_deprecated_code_is_flagged_on_open_duerps_and_versions_stay_as_published(
