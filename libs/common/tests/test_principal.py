@@ -48,3 +48,10 @@ def test_sst_staff_is_not_company_scoped():
     )
     assert not principal.is_company_scoped
     assert principal.may_see_company(uuid.uuid4())
+
+
+def test_the_actor_is_the_login_name_or_else_the_subject():
+    person = Principal(subject="0b5e-uuid", username="sst-preventer@sst-13-marseille")
+    service = Principal(subject="service-account-assessment")
+    assert person.actor == "sst-preventer@sst-13-marseille"
+    assert service.actor == "service-account-assessment"

@@ -56,6 +56,12 @@ class Principal(BaseModel):
         return bool(self.roles & roles)
 
     @property
+    def actor(self) -> str:
+        """Who acted, as recorded beside a change (created_by, published_by…): the login
+        name, or the token's subject for callers without one (service accounts)."""
+        return self.username or self.subject
+
+    @property
     def is_service(self) -> bool:
         return Role.SERVICE_ACCOUNT in self.roles
 

@@ -41,10 +41,6 @@ from cosar_common.errors import NotFound, RuleViolation
 from cosar_common.thesaurus_client import ThesaurusClient, require_code
 
 
-def actor(principal: Principal) -> str:
-    return principal.username or principal.subject
-
-
 async def open_duerp(session: AsyncSession, company: Company) -> Duerp:
     return await repository.duerp_of(session, tenant_id=company.tenant_id, company_id=company.id)
 
@@ -53,7 +49,7 @@ async def _locked(
     session: AsyncSession, company: Company, expected: int, principal: Principal
 ) -> Duerp:
     duerp = await open_duerp(session, company)
-    await repository.bump(session, duerp, expected=expected, actor=actor(principal))
+    await repository.bump(session, duerp, expected=expected, actor=principal.actor)
     return duerp
 
 
@@ -261,7 +257,7 @@ async def add_risk(
             tenant_id=company.tenant_id,
             company_id=company.id,
             risk_id=risk.id,
-            changed_by=actor(principal),
+            changed_by=principal.actor,
             before=None,
             after=_rating_record(risk),
             reason="Cotation initiale",
@@ -310,7 +306,7 @@ async def update_risk(
                     tenant_id=company.tenant_id,
                     company_id=company.id,
                     risk_id=risk.id,
-                    changed_by=actor(principal),
+                    changed_by=principal.actor,
                     before=before,
                     after=after,
                     reason=data.reason,

@@ -16,7 +16,7 @@ from assessment.domain.fiche import (
 )
 from assessment.domain.snapshot import CodedValue
 from assessment.duerp.builder import DANGERS, NAF, company_snapshot, work_unit_snapshots
-from assessment.duerp.service import actor, open_duerp
+from assessment.duerp.service import open_duerp
 from assessment.fiche.models import FicheDraft
 from assessment.fiche.schemas import FicheDraftIn, FicheDraftView
 from assessment.tenancy.service import rating_method, settings_of
@@ -146,7 +146,7 @@ async def publish(
         company=company_snapshot(company, naf.display if naf else company.naf_code),
         number=previous.number + 1 if previous else 1,
         published_at=now,
-        published_by=actor(principal),
+        published_by=principal.actor,
         year=year,
         exposures=await _exposures(session, company, draft, client, year),
         observations=draft.observations,

@@ -66,7 +66,7 @@ async def propose(
         measures=[m.model_dump(mode="json") for m in data.measures],
         status=PROPOSED,
         proposed_by_tenant=principal.tenant_id,
-        proposed_by=principal.username or principal.subject,
+        proposed_by=principal.actor,
     )
     session.add(entry)
     await session.flush()
@@ -82,7 +82,7 @@ async def review(
     if entry.status != PROPOSED:
         raise Conflict("Cette proposition a déjà été examinée.", code="already_reviewed")
     entry.status = PUBLISHED if data.publish else REJECTED
-    entry.reviewed_by = principal.username or principal.subject
+    entry.reviewed_by = principal.actor
     entry.review_note = data.note
     await session.flush()
     return entry

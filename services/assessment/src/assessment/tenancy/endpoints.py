@@ -10,7 +10,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from assessment.dependencies import WriterPrincipal
 from assessment.domain.rating import METHODS
 from assessment.domain.snapshot import MethodBand, RatingMethodSnapshot
-from assessment.duerp.service import actor
 from assessment.tenancy import service
 from cosar_common.auth import Principal, Role, allow
 from cosar_common.db.dependencies import SessionDep
@@ -50,6 +49,6 @@ async def choose_method(
         tenant_id=principal.tenant_id,
         key=data.method,
         bands=data.bands,
-        actor=actor(principal),
+        actor=principal.actor,
     )
     return method.snapshot()

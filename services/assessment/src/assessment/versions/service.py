@@ -21,7 +21,7 @@ from assessment.domain.diff import SnapshotDiff, diff_snapshots
 from assessment.domain.snapshot import DuerpSnapshot
 from assessment.duerp import repository
 from assessment.duerp.builder import build_snapshot
-from assessment.duerp.service import actor, open_duerp
+from assessment.duerp.service import open_duerp
 from assessment.tenancy.service import method_of, settings_of
 from assessment.versions.models import CseConsultation, DocumentVersion
 from assessment.versions.schemas import CseConsultationIn
@@ -120,7 +120,7 @@ async def publish(
 ) -> DocumentVersion:
     """Publish the open DUERP as the next numbered version and emit its aggregates."""
     duerp = await open_duerp(session, company)
-    await repository.bump(session, duerp, expected=expected, actor=actor(principal))
+    await repository.bump(session, duerp, expected=expected, actor=principal.actor)
     settings = await settings_of(session, company.tenant_id)
     previous = await latest(session, company.id)
     now = clock.now_utc().replace(microsecond=0)
@@ -134,7 +134,7 @@ async def publish(
         year=year or clock.date_of(now).year,
         number=number,
         published_at=now,
-        published_by=actor(principal),
+        published_by=principal.actor,
         previous_hash=previous.content_hash if previous else None,
     )
     stale = [
@@ -162,7 +162,7 @@ async def publish(
         number=number,
         previous_hash=snapshot.previous_hash,
         published_at=now,
-        published_by=actor(principal),
+        published_by=principal.actor,
     )
     units = await repository.work_units(session, duerp.id)
     families = {
@@ -218,7 +218,7 @@ async def record_consultation(
         consulted_on=data.consulted_on,
         opinion=data.opinion,
         proposals=data.proposals,
-        recorded_by=actor(principal),
+        recorded_by=principal.actor,
     )
     session.add(consultation)
     await session.flush()

@@ -193,7 +193,7 @@ async def create_release(
             settings,
             year=year,
             today=platform_today(),
-            made_by=principal.username or principal.subject,
+            made_by=principal.actor,
         )
     except releases_service.ReleaseRejected as rejected:
         raise Conflict(

@@ -43,10 +43,6 @@ DISEASE_SYSTEMS = {
 }
 
 
-def actor(principal: Principal) -> str:
-    return principal.username or principal.subject
-
-
 def validated(data: dict[str, Any]) -> ReportInput:
     try:
         return parse_report_input(data)
@@ -144,7 +140,7 @@ async def create(
         status=DRAFT,
         lock_version=1,
         input=stored,
-        created_by=actor(principal),
+        created_by=principal.actor,
     )
     session.add(row)
     await session.flush()
@@ -233,14 +229,14 @@ async def finalise(
         "year": report.year,
         "revision": report.revision,
         "finalised_at": now.isoformat(),
-        "finalised_by": actor(principal),
+        "finalised_by": principal.actor,
         "input": report.input,
         "figures": view.model_dump(mode="json"),
     }
     link = build_link(report.revision, document, previous)
     report.status = FINALISED
     report.finalised_at = now
-    report.finalised_by = actor(principal)
+    report.finalised_by = principal.actor
     report.content = link.content
     report.content_hash = link.stored_hash
     report.previous_hash = previous
@@ -281,7 +277,7 @@ async def correct(session: AsyncSession, *, principal: Principal, report: Report
         status=DRAFT,
         lock_version=1,
         input=report.input,
-        created_by=actor(principal),
+        created_by=principal.actor,
     )
     session.add(row)
     await session.flush()

@@ -18,10 +18,6 @@ SystemName = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{0,99}$", examples=
 VersionQuery = Annotated[str | None, Query(description="Version ; par défaut la dernière publiée")]
 
 
-def _who(principal: Principal) -> str:
-    return principal.username or principal.subject
-
-
 @router.get("", summary="Systèmes de codes visibles")
 async def list_code_systems(_: PrincipalDep, session: SessionDep) -> list[schemas.CodeSystem]:
     out = []
@@ -54,7 +50,7 @@ async def create_version(
     name: SystemName, data: schemas.VersionCreate, principal: EditorPrincipal, session: SessionDep
 ) -> schemas.Version:
     return await service.create_draft(
-        session, name=name, data=data, created_by=_who(principal), tenant_id=None
+        session, name=name, data=data, created_by=principal.actor, tenant_id=None
     )
 
 

@@ -127,7 +127,7 @@ async def import_version(
     return await service.import_code_system(
         session,
         data=data,
-        created_by=principal.username or principal.subject,
+        created_by=principal.actor,
         tenant_id=None,
         outbox=outbox,
     )

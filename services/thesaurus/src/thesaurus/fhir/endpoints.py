@@ -217,6 +217,6 @@ async def search_concept_maps(request: Request, _: PrincipalDep, session: Sessio
 async def create_concept_map(
     request: Request, principal: EditorPrincipal, session: SessionDep
 ) -> Response:
-    who = principal.username or principal.subject
+    who = principal.actor
     resource = await conceptmaps.create(session, await _body(request), created_by=who)
     return _created(request, resource)

@@ -64,7 +64,7 @@ async def import_csv(
     return await cs_service.import_code_system(
         session,
         data=data,
-        created_by=principal.username or principal.subject,
+        created_by=principal.actor,
         tenant_id=tenant_id,
         outbox=outbox,
     )
@@ -139,7 +139,7 @@ async def put_mapping(
                 target_code=item.code,
                 relationship=item.relationship.value,
                 comment=item.comment,
-                created_by=principal.username or principal.subject,
+                created_by=principal.actor,
             )
             for item in data.targets
         ],
