@@ -264,6 +264,7 @@ class PointPool:
         self.number: dict[CellKey, int] = {}
         self.blocks: list[_Block] = []
         self.block_of: dict[tuple[CellKey, ...], int] = {}
+        self.of_cell: dict[CellKey, list[int]] = defaultdict(list)
 
     def add(self, keys: Sequence[CellKey], point: np.ndarray) -> None:
         shape = tuple(keys)
@@ -273,6 +274,8 @@ class PointPool:
                 self.number.setdefault(key, len(self.number))
             index = self.block_of[shape] = len(self.blocks)
             self.blocks.append(_Block(shape, np.array([self.number[k] for k in shape])))
+            for key in shape:
+                self.of_cell[key].append(index)
         self.blocks[index].rows.append(point.copy())
 
     def proves(
@@ -289,13 +292,11 @@ class PointPool:
         visibility differs from the tables every pooled point was found feasible in (a
         company's view changes only the cells it is in), the only ones then checked."""
         proven = np.zeros(len(targets), dtype=bool)
-        # Which target each pooled cell is (-1: none); blocks are then matched as arrays.
-        position = np.full(len(self.number), -1, dtype=np.int64)
+        wanted: dict[int, list[int]] = defaultdict(list)
         for i, key in enumerate(targets):
-            number = self.number.get(key)
-            if number is not None:
-                position[number] = i
-        if not (position >= 0).any():
+            for index in self.of_cell.get(key, ()):
+                wanted[index].append(i)
+        if not wanted:
             return proven
         slack = np.array([tolerance(tables.value(key)) for key in targets])
 
@@ -310,16 +311,8 @@ class PointPool:
             keys = list(self.number)
             floor_of = {n: bound(keys[n]) for n in check}
             inside_of = {n: keys[n] in suppressed for n in check}
-        for block in self.blocks:
-            at = position[block.columns]
-            cols = np.flatnonzero(at >= 0)
-            if not len(cols):
-                continue
-            rows = at[cols]
-            open_ = ~proven[rows]
-            if not open_.any():
-                continue
-            cols, rows = cols[open_], rows[open_]
+        for index, rows in wanted.items():
+            block = self.blocks[index]
             points = block.matrix()
             if check is None:
                 ok = (points >= floor[block.columns]).all(axis=1)
@@ -338,8 +331,12 @@ class PointPool:
                         ok &= np.abs(points[:, j]) <= 1e-9
             if not ok.any():
                 continue
-            moved = (sign * points[ok][:, cols]).max(axis=0)
-            proven[rows] = moved >= need[rows] - slack[rows]
+            chosen = np.array([i for i in rows if not proven[i]], dtype=np.int64)
+            if not len(chosen):
+                continue
+            cols = np.array([block.column[targets[i]] for i in chosen], dtype=np.int64)
+            moved = (sign * points[:, cols])[ok].max(axis=0)
+            proven[chosen] = moved >= need[chosen] - slack[chosen]
         return proven
 
 
