@@ -37,6 +37,10 @@ from tests.assessment_client import DuerpClient, auth, create_company
 from tests.conftest import eventually
 from tests.indicators_attack import Company, attack, contains, sensitive
 
+# The module makes a regional year (events through Kafka, then a release protected and audited
+# through the API) in its first fixture: minutes on two cores, over the suite-wide 300 s.
+pytestmark = pytest.mark.timeout(900)
+
 TENANTS = [f"itest-{i:02d}" for i in range(1, 18)]
 NAFS = ["10.71C", "41.20A", "43.21A", "49.41A", "86.10Z", "87.10A", "47.11F", "62.01Z"]
 SECTIONS = {
