@@ -93,3 +93,8 @@ class DuerpClient:
             **fields,
         }
         return str((await self.ok("POST", f"/duerp/work-units/{unit_id}/risks", json=body))["id"])
+
+    async def set_penibilite(self, unit_id: str, **fields: Any) -> Any:
+        """A pénibilité exposure of the unit (night work, 3a, by default), above the threshold."""
+        body = {"factor_code": "3a", "intensity_reached": True, **fields}
+        return await self.ok("PUT", f"/duerp/work-units/{unit_id}/penibilite", json=body)

@@ -79,16 +79,8 @@ async def test_publish_verify_diff_and_export(assessment_service, staff, bakery)
     async with DuerpClient(assessment_service.url, staff, bakery["id"]) as duerp:
         unit = await duerp.add_unit(name="Fournil", headcount=4)
         risk = await duerp.add_risk(unit)
-        await duerp.ok(
-            "PUT",
-            f"/duerp/work-units/{unit}/penibilite",
-            json={
-                "factor_code": "3a",
-                "intensity": "Fabrication de 2 h à 6 h",
-                "intensity_reached": True,
-                "yearly_duration": 110,
-                "exposed_headcount": 4,
-            },
+        await duerp.set_penibilite(
+            unit, intensity="Fabrication de 2 h à 6 h", yearly_duration=110, exposed_headcount=4
         )
         action = await duerp.ok(
             "POST",
@@ -169,16 +161,7 @@ async def test_without_a_year_a_version_assesses_the_current_year_in_paris(
     async with DuerpClient(assessment_service.url, staff, bakery["id"]) as duerp:
         unit = await duerp.add_unit(name="Fournil", headcount=4)
         await duerp.add_risk(unit)
-        await duerp.ok(
-            "PUT",
-            f"/duerp/work-units/{unit}/penibilite",
-            json={
-                "factor_code": "3a",
-                "intensity_reached": True,
-                "yearly_duration": 110,
-                "exposed_headcount": 4,
-            },
-        )
+        await duerp.set_penibilite(unit, yearly_duration=110, exposed_headcount=4)
         draft = await duerp.read()
         published = await duerp.ok("POST", "/duerp/versions")
         version = (await duerp.get(f"/duerp/versions/{published['number']}")).json()

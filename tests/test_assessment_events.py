@@ -121,16 +121,8 @@ async def test_no_name_siret_free_text_or_person_leaves_the_tenant(
             rating={"probability": 4, "gravity": 3},
             control_level=None,
         )
-        await duerp.ok(
-            "PUT",
-            f"/duerp/work-units/{unit}/penibilite",
-            json={
-                "factor_code": "3a",
-                "intensity": secrets["intensity"],
-                "intensity_reached": True,
-                "yearly_duration": 150,
-                "exposed_headcount": 5,
-            },
+        await duerp.set_penibilite(
+            unit, intensity=secrets["intensity"], yearly_duration=150, exposed_headcount=5
         )
         action = await duerp.ok(
             "POST",

@@ -19,16 +19,7 @@ async def test_copy_and_archive_work_units(assessment_service, token_for):
         unit = await duerp.add_unit(name="Aile A", kind="geographic", headcount=20)
         await duerp.add_risk(unit, hazard_code="BIO.INFECT")
         await duerp.add_risk(unit, hazard_code="PHY.MANUT", rating={"probability": 4, "gravity": 3})
-        await duerp.ok(
-            "PUT",
-            f"/duerp/work-units/{unit}/penibilite",
-            json={
-                "factor_code": "3a",
-                "intensity_reached": True,
-                "yearly_duration": 120,
-                "exposed_headcount": 6,
-            },
-        )
+        await duerp.set_penibilite(unit, yearly_duration=120, exposed_headcount=6)
         copy = await duerp.ok("POST", f"/duerp/work-units/{unit}/copy", params={"name": "Aile B"})
         copied = await duerp.read()
         await duerp.ok("POST", f"/duerp/work-units/{unit}/archive")
