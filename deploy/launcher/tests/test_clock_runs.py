@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 
+from cosar_common import clock
 from cosar_deploy import platform_commands
 
 pytestmark = pytest.mark.unit
 
-PARIS = ZoneInfo("Europe/Paris")
+PARIS = clock.PARIS
 REPO = Path(__file__).resolve().parents[3]
 
 
@@ -33,6 +33,11 @@ def test_the_settings_cover_both_sides_of_midnight_the_leap_day_and_new_year():
     assert date(2028, 2, 29) in days
     assert date(2026, 12, 31) in days
     assert any(p.utcoffset() != paris[0].utcoffset() for p in paris)  # summer time too
+
+
+def test_the_launcher_names_the_variable_the_clock_reads():
+    # The launcher does not import the services' kernel; its copy of the name must agree.
+    assert platform_commands.CLOCK_VARIABLE == clock.ENVIRONMENT_VARIABLE
 
 
 def test_every_run_has_the_machine_in_utc_and_only_the_clock_it_is_given(monkeypatch):
