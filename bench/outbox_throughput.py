@@ -27,7 +27,6 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from cosar_common.db import TenantContext, make_engine, make_session_factory, transaction
-from cosar_common.db.migrations import upgrade
 from cosar_common.events import EventPayload, RawEnvelope
 from cosar_common.events.consuming import consume_batch
 from cosar_common.events.envelope import envelope_for
@@ -36,6 +35,7 @@ from cosar_common.events.outbox import OutboxMessage, OutboxWriter
 from cosar_common.events.registry import register
 from cosar_common.events.relay import OutboxRelay, make_producer
 from cosar_deploy import infra
+from cosar_deploy.bench import migrate
 from cosar_deploy.endpoints import Endpoints
 
 TOPIC = f"bench.outbox-{uuid.uuid4().hex[:8]}"
@@ -230,14 +230,7 @@ async def main(events: int, batch: int) -> None:
     started = infra.ensure_up()
     ep = Endpoints.local()
     try:
-        for service in ("thesaurus", "assessment"):
-            module = __import__(f"{service}.entrypoints.cli", fromlist=["MIGRATIONS"])
-            await asyncio.to_thread(
-                upgrade,
-                migrations_dir=module.MIGRATIONS,
-                owner_url=ep.dsn(f"{service}_owner", f"{service}_owner", service),
-                runtime_url=ep.dsn(f"{service}_app", f"{service}_app", service),
-            )
+        await migrate(ep, "thesaurus", "assessment")
         await _create_topic(ep.kafka_bootstrap, TOPIC)
         platform_s = await platform_path(ep, events, batch)
         bare_s = await bare_path(ep, events)

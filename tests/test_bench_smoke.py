@@ -7,14 +7,38 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[1]
+BENCHMARKS = sorted((REPO / "bench").glob("*.py"))
+SERVICE_PACKAGES = ("thesaurus", "assessment", "reporting", "indicators")
+
+
+def test_no_benchmark_is_named_like_a_package_it_imports():
+    # A script's folder comes first on sys.path: bench/indicators.py would be `import indicators`.
+    assert len(BENCHMARKS) >= 6
+    assert not [path.name for path in BENCHMARKS if path.stem in SERVICE_PACKAGES]
+
+
+@pytest.mark.parametrize("script", BENCHMARKS, ids=lambda path: path.name)
+def test_every_benchmark_imports_and_says_how_to_run_it(script: Path):
+    # Run as the README says (python bench/x.py): every import resolves to the services.
+    done = subprocess.run(
+        [sys.executable, str(script.relative_to(REPO)), "--help"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.startswith(f"usage: {script.name}")
 
 
 def test_release_benchmark_runs_at_a_tiny_size():
     done = subprocess.run(
         [
             sys.executable,
-            "bench/indicators.py",
+            "bench/indicators_bench.py",
             "--companies",
             "4",
             "--tenants",

@@ -4,6 +4,7 @@ processes, figures printed the same way. Benchmarks print; they never pass or fa
 from __future__ import annotations
 
 import asyncio
+import importlib
 import os
 import statistics
 import subprocess
@@ -12,6 +13,8 @@ import time
 from pathlib import Path
 
 import httpx
+
+from cosar_deploy.endpoints import Endpoints
 
 # Ports and state of the benchmarks' own infrastructure: never the demo's, never the tests'.
 BENCH_ENV = {
@@ -53,6 +56,35 @@ def start_process(cmd: list[str], env: dict[str, str]) -> subprocess.Popen[bytes
 def service_command(service: str, port: int) -> list[str]:
     """``<service> serve --port`` from this interpreter's environment."""
     return [os.path.join(os.path.dirname(sys.executable), service), "serve", "--port", str(port)]
+
+
+async def migrate(ep: Endpoints, *services: str) -> None:
+    """Each service's schema at its latest migration on the benchmarks' database.
+
+    (The benchmarks run in the workspace, where the services' packages are installed; the
+    launcher itself does not depend on them, hence the imports here.)"""
+    from cosar_common.db.migrations import upgrade
+
+    for service in services:
+        module = importlib.import_module(f"{service}.entrypoints.cli")
+        await asyncio.to_thread(
+            upgrade,
+            migrations_dir=module.MIGRATIONS,
+            owner_url=ep.dsn(f"{service}_owner", f"{service}_owner", service),
+            runtime_url=ep.dsn(f"{service}_app", f"{service}_app", service),
+        )
+
+
+async def load_reference_data(ep: Endpoints) -> None:
+    """The regional reference systems in the thesaurus, once (the loader is idempotent)."""
+    from cosar_common.db import make_engine, make_session_factory
+    from thesaurus.reference_loader import load_reference
+
+    engine = make_engine(ep.dsn("thesaurus_app", "thesaurus_app", "thesaurus"))
+    try:
+        await load_reference(make_session_factory(engine))
+    finally:
+        await engine.dispose()
 
 
 async def wait_ready(url: str, *, attempts: int = 300) -> None:

@@ -14,17 +14,10 @@ Prints figures only: nothing passes or fails. Its infrastructure (state in
 ~/.local/state/cosar-platform-bench, PostgreSQL on 35432, Kafka on 39092, Keycloak on 38080)
 never touches the demo data or the tests'.
 
-    uv run python bench/assessment.py [--companies 1000] [--requests 200]
+    uv run python bench/assessment_bench.py [--companies 1000] [--requests 200]
 """
 
 from __future__ import annotations
-
-import sys
-from pathlib import Path
-
-# This file is named like the service's package: keep its folder off the import path, or
-# ``import assessment`` would import this script instead of the service.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
 import argparse
 import asyncio
@@ -32,11 +25,14 @@ import io
 import random
 import statistics
 import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Awaitable, Callable
 
 from cosar_deploy.bench import (
+    load_reference_data,
+    migrate,
     password_token,
     report,
     service_command,
@@ -52,7 +48,6 @@ import asyncpg
 import httpx
 
 from assessment.domain.rating import DEFAULT_METHOD, METHODS
-from cosar_common.db.migrations import upgrade
 from cosar_deploy import infra
 from cosar_deploy.endpoints import SUPERUSER, SUPERUSER_PASSWORD, Endpoints
 
@@ -368,20 +363,8 @@ async def main(companies: int, requests: int) -> None:
     ep = Endpoints.local()
     processes: list[subprocess.Popen[bytes]] = []
     try:
-        for service in ("thesaurus", "assessment"):
-            module = __import__(f"{service}.entrypoints.cli", fromlist=["MIGRATIONS"])
-            await asyncio.to_thread(
-                upgrade,
-                migrations_dir=module.MIGRATIONS,
-                owner_url=ep.dsn(f"{service}_owner", f"{service}_owner", service),
-                runtime_url=ep.dsn(f"{service}_app", f"{service}_app", service),
-            )
-        from cosar_common.db import make_engine, make_session_factory
-        from thesaurus.reference_loader import load_reference
-
-        engine = make_engine(ep.dsn("thesaurus_app", "thesaurus_app", "thesaurus"))
-        await load_reference(make_session_factory(engine))
-        await engine.dispose()
+        await migrate(ep, "thesaurus", "assessment")
+        await load_reference_data(ep)
         read_ids = await generate(ep, companies)
 
         common = {

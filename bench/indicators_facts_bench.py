@@ -1,6 +1,6 @@
 """Indicator facts benchmark: full rebuild from Kafka, then one release made from the rebuilt
 facts; incremental update of the facts. (The release itself, at regional scale, with its
-audit, loss and growth: ``bench/indicators.py``.)
+audit, loss and growth: ``bench/indicators_bench.py``.)
 
 (a) 17 tenants x N companies (default 10,000) x 30 exposure lines (about 5 M fact rows) sent
     to Kafka as the assessment's aggregate events; then ``indicators rebuild`` (replay from
@@ -11,7 +11,7 @@ audit, loss and growth: ``bench/indicators.py``.)
 Its infrastructure is the benchmarks' own (state in ~/.local/state/cosar-platform-bench).
 Prints figures only: nothing passes or fails.
 
-    uv run python bench/indicators_facts.py [--companies 10000] [--samples 20]
+    uv run python bench/indicators_facts_bench.py [--companies 10000] [--samples 20]
 """
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ from datetime import date
 from aiokafka import AIOKafkaProducer
 
 from cosar_deploy.bench import (
+    load_reference_data,
+    migrate,
     report,
     service_command,
     start_process,
@@ -37,7 +39,6 @@ use_bench_infrastructure()
 
 from cosar_common import clock
 from cosar_common.db import make_engine, make_session_factory
-from cosar_common.db.migrations import upgrade
 from cosar_common.events import RawEnvelope, envelope_for
 from cosar_common.events.aggregates import pseudonym, size_band
 from cosar_common.events.assessment import (
@@ -195,19 +196,8 @@ async def main(companies: int, samples: int) -> None:
     ep = Endpoints.local()
     processes = []
     try:
-        for service in ("thesaurus", "indicators"):
-            module = __import__(f"{service}.entrypoints.cli", fromlist=["MIGRATIONS"])
-            await asyncio.to_thread(
-                upgrade,
-                migrations_dir=module.MIGRATIONS,
-                owner_url=ep.dsn(f"{service}_owner", f"{service}_owner", service),
-                runtime_url=ep.dsn(f"{service}_app", f"{service}_app", service),
-            )
-        from thesaurus.reference_loader import load_reference
-
-        thesaurus_engine = make_engine(ep.dsn("thesaurus_app", "thesaurus_app", "thesaurus"))
-        await load_reference(make_session_factory(thesaurus_engine))
-        await thesaurus_engine.dispose()
+        await migrate(ep, "thesaurus", "indicators")
+        await load_reference_data(ep)
         env = {
             "THESAURUS_KAFKA_BOOTSTRAP_SERVERS": ep.kafka_bootstrap,
             "THESAURUS_KEYCLOAK_URL": ep.keycloak_url,

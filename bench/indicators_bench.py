@@ -14,17 +14,10 @@ audited, at growing sizes; what it hides, beside the same tables protected one a
 Runs in this process, on the service's own domain code: no infrastructure needed. Prints
 figures only, with the targets beside them: nothing passes or fails.
 
-    uv run python bench/indicators.py [--companies 10000] [--growth 1000,3000] [--tenants 17]
+    uv run python bench/indicators_bench.py [--companies 10000] [--growth 1000,3000] [--tenants 17]
 """
 
 from __future__ import annotations
-
-import sys
-from pathlib import Path
-
-# This file is named like the service's package: keep its folder off the import path, or
-# ``import indicators`` would import this script instead of the service.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
 import argparse
 import time

@@ -20,17 +20,10 @@ is served from memory; an "every request new" measure never asks the same questi
 each answer is computed (database included). Both are printed: real traffic lies in between
 (many employers look up the same NAF codes; a typed search is rarely repeated word for word).
 
-    uv run python bench/thesaurus.py [--concepts 200000] [--requests 300]
+    uv run python bench/thesaurus_bench.py [--concepts 200000] [--requests 300]
 """
 
 from __future__ import annotations
-
-import sys
-from pathlib import Path
-
-# This file is named like the service's package: keep its folder off the import path, or
-# ``import thesaurus`` would import this script instead of the service.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
 import argparse
 import asyncio
@@ -43,15 +36,16 @@ import subprocess
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import httpx
 from sqlalchemy import text
 
 from cosar_common.db import TenantContext, make_engine, make_session_factory, transaction
-from cosar_common.db.migrations import upgrade
 from cosar_common.events.outbox import OutboxWriter
 from cosar_deploy import infra
 from cosar_deploy.bench import (
+    migrate,
     password_token,
     percentile,
     service_command,
@@ -304,12 +298,7 @@ async def main(concepts: int, requests: int) -> None:
     ep = Endpoints.local()
     server: subprocess.Popen[bytes] | None = None
     try:
-        await asyncio.to_thread(
-            upgrade,
-            migrations_dir=__import__("thesaurus.entrypoints.cli", fromlist=["x"]).MIGRATIONS,
-            owner_url=ep.dsn("thesaurus_owner", "thesaurus_owner", "thesaurus"),
-            runtime_url=ep.dsn("thesaurus_app", "thesaurus_app", "thesaurus"),
-        )
+        await migrate(ep, "thesaurus")
         engine = make_engine(ep.dsn("thesaurus_app", "thesaurus_app", "thesaurus"))
         factory = make_session_factory(engine)
         await load_reference(factory)

@@ -4,17 +4,10 @@ a year): time to validate and compute the report, and to render its PDF (also HT
 In process (the domain and the renderers; no infrastructure), with the two earlier years'
 reports as the side-by-side source. Prints figures only: nothing passes or fails.
 
-    uv run python bench/reporting.py [--runs 30]
+    uv run python bench/reporting_bench.py [--runs 30]
 """
 
 from __future__ import annotations
-
-import sys
-from pathlib import Path
-
-# This file is named like the service's package: keep its folder off the import path, or
-# ``import reporting`` would import this script instead of the service.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
 import argparse
 import importlib.util
@@ -22,6 +15,7 @@ import random
 import statistics
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from reporting.domain.computations import year_figures
