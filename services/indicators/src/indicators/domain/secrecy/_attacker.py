@@ -124,6 +124,14 @@ class ComponentLp:
         self.keys = list(keys)
         self.rows = list(rows)
         self.column = {key: j for j, key in enumerate(self.keys)}
+        self._tables, self._weights, self._cap = tables, weights, cap
+        self._solver: highspy.Highs | None = None  # built at the first solve: the pool
+        self._target: int | None = None  # often proves every target without one
+
+    def _highs(self) -> highspy.Highs:
+        if self._solver is not None:
+            return self._solver
+        tables, weights, cap = self._tables, self._weights, self._cap
         entries: list[list[tuple[int, float]]] = [[] for _ in self.keys]
         for i, row in enumerate(self.rows):
             eq = tables.equations[row]
@@ -144,28 +152,30 @@ class ComponentLp:
         lp.a_matrix_.start_ = np.cumsum([0] + [len(e) for e in entries], dtype=np.int32)
         lp.a_matrix_.index_ = np.array([i for e in entries for i, _ in e], dtype=np.int32)
         lp.a_matrix_.value_ = np.array([v for e in entries for _, v in e], dtype=float)
-        self._highs = highspy.Highs()
-        self._highs.silent()
-        self._highs.setOptionValue("presolve", "off")  # keep the basis between targets
+        solver = highspy.Highs()
+        solver.silent()
+        solver.setOptionValue("presolve", "off")  # keep the basis between targets
         # only the objective changes between solves: the last basis stays primal feasible
-        self._highs.setOptionValue("simplex_strategy", 4)
-        self._highs.passModel(lp)
-        self._target: int | None = None
+        solver.setOptionValue("simplex_strategy", 4)
+        solver.passModel(lp)
+        self._solver = solver
+        return solver
 
     def optimise(self, key: CellKey, sign: int) -> tuple[float, np.ndarray, dict[int, float]]:
         """Max (``sign=+1``) or min (``-1``) deviation of ``key``; the primal point and the
         equation duals (empty when unbounded)."""
+        highs = self._highs()
         if self._target is not None:
-            self._highs.changeColCost(self._target, 0.0)
+            highs.changeColCost(self._target, 0.0)
         self._target = self.column[key]
-        self._highs.changeColCost(self._target, -float(sign))
-        self._highs.run()
-        status = self._highs.getModelStatus()
+        highs.changeColCost(self._target, -float(sign))
+        highs.run()
+        status = highs.getModelStatus()
         if status in _UNBOUNDED and sign > 0:
             return INF, np.zeros(len(self.keys)), {}
         if status != highspy.HighsModelStatus.kOptimal:
-            raise RuntimeError(f"attacker LP for {key}: {self._highs.modelStatusToString(status)}")
-        solution = self._highs.getSolution()
+            raise RuntimeError(f"attacker LP for {key}: {highs.modelStatusToString(status)}")
+        solution = highs.getSolution()
         point = np.asarray(solution.col_value)
         duals = dict(zip(self.rows, np.asarray(solution.row_dual).tolist(), strict=True))
         return float(point[self._target]), point, duals
@@ -256,27 +266,45 @@ class PointPool:
     direction without a new linear program. The pool only ever *proves* protection (a target it
     cannot prove gets its own linear program), so it cannot make an attack look weaker.
 
-    Points are kept in blocks, one per component they were found in, as dense arrays over the
-    pool's own numbering of cells.
+    Points are rows of one dense array over the pool's numbering of cells (zero where a point's
+    component does not reach), so that a view differing in a few cells (a company's) is
+    checked on those columns for every point at once. The pool stops growing at ``limit``
+    values: it then proves less, never wrongly.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, limit: int = 25_000_000) -> None:
+        self.limit = limit
         self.number: dict[CellKey, int] = {}
-        self.blocks: list[_Block] = []
-        self.block_of: dict[tuple[CellKey, ...], int] = {}
-        self.of_cell: dict[CellKey, list[int]] = defaultdict(list)
+        self._values = np.zeros((0, 0))
+        self._size = 0
+        self._best = [np.zeros(0), np.zeros(0)]  # per direction, each cell's farthest move
+
+    def __len__(self) -> int:
+        return self._size
 
     def add(self, keys: Sequence[CellKey], point: np.ndarray) -> None:
-        shape = tuple(keys)
-        index = self.block_of.get(shape)
-        if index is None:
-            for key in shape:
-                self.number.setdefault(key, len(self.number))
-            index = self.block_of[shape] = len(self.blocks)
-            self.blocks.append(_Block(shape, np.array([self.number[k] for k in shape])))
-            for key in shape:
-                self.of_cell[key].append(index)
-        self.blocks[index].rows.append(point.copy())
+        for key in keys:
+            self.number.setdefault(key, len(self.number))
+        rows, width = self._values.shape
+        if len(self.number) > width or self._size == rows:
+            width = max(width, len(self.number), 64) * (2 if len(self.number) > width else 1)
+            rows = max(16, 2 * rows if self._size == rows else rows)
+            if rows * width > self.limit:
+                rows = self.limit // width
+            if rows <= self._size:
+                return
+            grown = np.zeros((rows, width))
+            grown[: self._size, : self._values.shape[1]] = self._values[: self._size]
+            self._values = grown
+            for side in range(2):
+                best = np.zeros(width)
+                best[: len(self._best[side])] = self._best[side]
+                self._best[side] = best
+        columns = np.array([self.number[key] for key in keys], dtype=np.int64)
+        self._values[self._size, columns] = point
+        self._size += 1
+        np.maximum.at(self._best[0], columns, point)
+        np.maximum.at(self._best[1], columns, -point)
 
     def proves(
         self,
@@ -291,69 +319,39 @@ class PointPool:
         hidden moves it by ``sign × need``. ``changed``: the only cells whose bound or
         visibility differs from the tables every pooled point was found feasible in (a
         company's view changes only the cells it is in), the only ones then checked."""
-        proven = np.zeros(len(targets), dtype=bool)
-        wanted: dict[int, list[int]] = defaultdict(list)
-        for i, key in enumerate(targets):
-            for index in self.of_cell.get(key, ()):
-                wanted[index].append(i)
-        if not wanted:
-            return proven
         slack = np.array([tolerance(tables.value(key)) for key in targets])
-
-        def bound(key: CellKey) -> float:
-            return -tables.value(key) - tolerance(tables.value(key))
-
-        check = None if changed is None else [self.number[k] for k in changed if k in self.number]
-        if check is None:
-            floor = np.array([bound(key) for key in self.number])
-            inside = np.array([key in suppressed for key in self.number])
+        proven = need <= slack  # the true table itself (no move) is a point
+        best = self._best[0 if sign > 0 else 1]
+        rows = [
+            i
+            for i, key in enumerate(targets)
+            if not proven[i] and key in self.number and best[self.number[key]] >= need[i] - slack[i]
+        ]
+        if not rows:
+            return proven
+        keys = list(self.number)
+        if changed is None:
+            check = list(range(len(keys)))
         else:
-            keys = list(self.number)
-            floor_of = {n: bound(keys[n]) for n in check}
-            inside_of = {n: keys[n] in suppressed for n in check}
-        for index, rows in wanted.items():
-            block = self.blocks[index]
-            points = block.matrix()
-            if check is None:
-                ok = (points >= floor[block.columns]).all(axis=1)
-                outside = ~inside[block.columns]
-                if outside.any():
-                    ok &= (np.abs(points[:, outside]) <= 1e-9).all(axis=1)
-            else:
-                ok = np.ones(len(points), dtype=bool)
-                for number in check:
-                    column = block.column_of_number.get(number)
-                    if column is None:
-                        continue
-                    j = int(column)
-                    ok &= points[:, j] >= floor_of[number]
-                    if not inside_of[number]:
-                        ok &= np.abs(points[:, j]) <= 1e-9
-            if not ok.any():
-                continue
-            chosen = np.array([i for i in rows if not proven[i]], dtype=np.int64)
-            if not len(chosen):
-                continue
-            cols = np.array([block.column[targets[i]] for i in chosen], dtype=np.int64)
-            moved = (sign * points[:, cols])[ok].max(axis=0)
-            proven[chosen] = moved >= need[chosen] - slack[chosen]
+            check = [self.number[key] for key in changed if key in self.number]
+        values = self._values[: self._size]
+        ok = np.ones(self._size, dtype=bool)
+        if check:
+            moved = values[:, check]
+            values_of = [tables.value(keys[n]) for n in check]
+            low = np.array([-v - tolerance(v) for v in values_of])
+            ok &= (moved >= low).all(axis=1)
+            known = np.array([keys[n] not in suppressed for n in check], dtype=bool)
+            if known.any():
+                ok &= (np.abs(moved[:, known]) <= 1e-9).all(axis=1)
+        feasible = np.flatnonzero(ok)
+        if not len(feasible):
+            return proven
+        wanted = np.array(rows)
+        columns = np.array([self.number[targets[i]] for i in rows], dtype=np.int64)
+        farthest = (sign * values[np.ix_(feasible, columns)]).max(axis=0)
+        proven[wanted] = farthest >= need[wanted] - slack[wanted]
         return proven
-
-
-class _Block:
-    """Points found in one component: its cells, and one row per point."""
-
-    def __init__(self, keys: tuple[CellKey, ...], columns: np.ndarray) -> None:
-        self.column = {key: j for j, key in enumerate(keys)}
-        self.columns = columns
-        self.column_of_number = {int(n): j for j, n in enumerate(columns)}
-        self.rows: list[np.ndarray] = []
-        self._matrix: np.ndarray | None = None
-
-    def matrix(self) -> np.ndarray:
-        if self._matrix is None or len(self._matrix) != len(self.rows):
-            self._matrix = np.vstack(self.rows)
-        return self._matrix
 
 
 def probe(
