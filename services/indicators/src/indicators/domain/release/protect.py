@@ -48,7 +48,7 @@ from indicators.domain.secrecy import (
     primary_reason,
     secondary_suppression,
 )
-from indicators.domain.secrecy._attacker import PointPool, Requirement, probe
+from indicators.domain.secrecy._attacker import Models, PointPool, Requirement, probe
 from indicators.domain.secrecy._flow import complete
 from indicators.domain.secrecy.tables import Cell
 
@@ -196,14 +196,14 @@ def protect_cube(
         keep=frozenset(reasons) - outsider,
     )
     hidden = set(found.hidden)
-    pool = PointPool()
+    pool, models = PointPool(), Models()
 
     def guard(
         view: TableSet,
         targets: Mapping[CellKey, Requirement],
         changed: Collection[CellKey] | None = None,
     ) -> None:
-        grown = _guard(view, hidden, targets, pool, changed)
+        grown = _guard(view, hidden, targets, pool, models, changed)
         for key in grown - hidden:
             reasons[key] = Reason.SECONDARY
         hidden.update(grown)
@@ -295,16 +295,6 @@ def _change_requirement(
     return Requirement(lower=min(value, need.upper), upper=need.upper)
 
 
-def prime(tables: TableSet, hidden: Collection[CellKey]) -> PointPool:
-    """The outsider's extreme points for every hidden cell, both ways: most intruders' views
-    are proven by one of them without a linear program of their own."""
-    pool = PointPool()
-    cells = [key for key in hidden if not tables.cells[key].is_empty]
-    zero = Requirement(0.0, 0.0)
-    probe(tables, cells, {key: zero for key in cells}, exact=True, want_cuts=False, pool=pool)
-    return pool
-
-
 def linked(view: TableSet, hidden: Collection[CellKey], seeds: Collection[CellKey]) -> set[CellKey]:
     """The hidden cells an intruder cannot read (non-empty in ``view``) that share an equation
     with a seed, or with such a cell, and so on: the only cells whose attack the intruder's
@@ -331,6 +321,7 @@ def _guard(
     hidden: Collection[CellKey],
     requirements: Mapping[CellKey, Requirement],
     pool: PointPool,
+    models: Models,
     changed: Collection[CellKey] | None = None,
 ) -> set[CellKey]:
     """Hide more cells until each target's requirement holds in ``view``; returns the hidden
@@ -346,8 +337,17 @@ def _guard(
         key: cell_cost(cell.value, "log") for key, cell in view.cells.items() if not cell.is_empty
     }
     for _ in range(6):
+        # the known cells stay in the attack, fixed: the components, and so the solvers, are
+        # then those of every other view of the same pattern
         found = probe(
-            view, pattern, requirements, exact=False, want_cuts=False, pool=pool, changed=changed
+            view,
+            pattern | known,
+            requirements,
+            exact=False,
+            want_cuts=False,
+            pool=pool,
+            changed=changed,
+            models=models,
         )
         changed = None  # after a completion, cells changed everywhere: check whole points
         todo = [(key, 1) for key in sorted(found) if not found[key].upper_ok]

@@ -125,13 +125,37 @@ class ComponentLp:
         self.rows = list(rows)
         self.column = {key: j for j, key in enumerate(self.keys)}
         self._tables, self._weights, self._cap = tables, weights, cap
+        self._lower, self._upper = self._bounds(tables)
         self._solver: highspy.Highs | None = None  # built at the first solve: the pool
         self._target: int | None = None  # often proves every target without one
+
+    def _bounds(self, tables: TableSet) -> tuple[np.ndarray, np.ndarray]:
+        # A fractional pattern (the master's LP relaxation) scales each cell's room by its
+        # weight, upwards within a finite ``cap``: any dual then still gives a valid cut. A
+        # cell the intruder knows (no contributor left in its view) cannot move.
+        weights, cap = self._weights, self._cap
+        weight = np.array([1.0 if weights is None else weights[k] for k in self.keys])
+        lower = -weight * np.array([tables.value(k) for k in self.keys], dtype=float)
+        upper = np.full(len(self.keys), highspy.kHighsInf) if cap == INF else weight * cap
+        known = [j for j, k in enumerate(self.keys) if tables.cells[k].is_empty]
+        upper[known] = 0.0
+        return lower, upper
+
+    def retarget(self, tables: TableSet) -> None:
+        """The same component in another view of the same tables (other cells known or
+        reduced): only the bounds change, and the solver keeps its basis."""
+        lower, upper = self._bounds(tables)
+        differ = np.flatnonzero((lower != self._lower) | (upper != self._upper))
+        self._tables, self._lower, self._upper = tables, lower, upper
+        if self._solver is not None and len(differ):
+            self._solver.changeColsBounds(
+                len(differ), differ.astype(np.int32), lower[differ], upper[differ]
+            )
 
     def _highs(self) -> highspy.Highs:
         if self._solver is not None:
             return self._solver
-        tables, weights, cap = self._tables, self._weights, self._cap
+        tables = self._tables
         entries: list[list[tuple[int, float]]] = [[] for _ in self.keys]
         for i, row in enumerate(self.rows):
             eq = tables.equations[row]
@@ -141,12 +165,7 @@ class ComponentLp:
         lp = highspy.HighsLp()
         lp.num_col_, lp.num_row_ = len(self.keys), len(self.rows)
         lp.col_cost_ = np.zeros(len(self.keys))
-        # A fractional pattern (the master's LP relaxation) scales each cell's room by its
-        # weight, upwards within a finite ``cap``: any dual then still gives a valid cut.
-        weight = np.array([1.0 if weights is None else weights[k] for k in self.keys])
-        lp.col_lower_ = -weight * np.array([tables.value(k) for k in self.keys], dtype=float)
-        unbounded = np.full(len(self.keys), highspy.kHighsInf)
-        lp.col_upper_ = unbounded if cap == INF else weight * cap
+        lp.col_lower_, lp.col_upper_ = self._lower, self._upper
         lp.row_lower_ = lp.row_upper_ = np.zeros(len(self.rows))
         lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
         lp.a_matrix_.start_ = np.cumsum([0] + [len(e) for e in entries], dtype=np.int32)
@@ -187,14 +206,23 @@ def components(
     weights: Mapping[CellKey, float] | None = None,
     cap: float = INF,
     wanted: Collection[CellKey] | None = None,
+    models: Models | None = None,
 ) -> list[ComponentLp]:
     """Split the suppressed cells into groups linked by equations, in a deterministic order;
-    with ``wanted``, only the groups holding one of those cells, found from them alone."""
+    with ``wanted``, only the groups holding one of those cells, found from them alone.
+    ``models``: the linear programs of earlier attacks, reused when a component recurs."""
     if wanted is not None:
-        return [
-            ComponentLp(tables, keys, rows, weights, cap)
-            for keys, rows in _reached(tables, suppressed, wanted)
-        ]
+        found = []
+        for keys, rows in _reached(tables, suppressed, wanted):
+            model = None if models is None else models.get(keys, rows)
+            if model is None:
+                model = ComponentLp(tables, keys, rows, weights, cap)
+                if models is not None:
+                    models.put(keys, rows, model)
+            else:
+                model.retarget(tables)
+            found.append(model)
+        return found
     root = {key: key for key in suppressed}
 
     def find(key: CellKey) -> CellKey:
@@ -225,6 +253,28 @@ def components(
     if wanted is not None:
         chosen = sorted({find(key) for key in wanted if key in root})
     return [ComponentLp(tables, keys_of[top], rows_of[top], weights, cap) for top in chosen]
+
+
+class Models:
+    """The attacker's linear programs of the last few components, by cells and equations: an
+    intruder's view of the same pattern (a company's, a tenant's) changes only bounds, and a
+    solver that keeps its basis answers the next target in a few iterations."""
+
+    def __init__(self, size: int = 4) -> None:
+        self.size = size
+        self._models: dict[tuple[tuple[CellKey, ...], tuple[int, ...]], ComponentLp] = {}
+
+    def get(self, keys: Sequence[CellKey], rows: Sequence[int]) -> ComponentLp | None:
+        name = (tuple(keys), tuple(rows))
+        model = self._models.pop(name, None)
+        if model is not None:
+            self._models[name] = model  # most recently used last
+        return model
+
+    def put(self, keys: Sequence[CellKey], rows: Sequence[int], model: ComponentLp) -> None:
+        self._models[(tuple(keys), tuple(rows))] = model
+        while len(self._models) > self.size:
+            self._models.pop(next(iter(self._models)))
 
 
 def _reached(
@@ -341,7 +391,10 @@ class PointPool:
             values_of = [tables.value(keys[n]) for n in check]
             low = np.array([-v - tolerance(v) for v in values_of])
             ok &= (moved >= low).all(axis=1)
-            known = np.array([keys[n] not in suppressed for n in check], dtype=bool)
+            known = np.array(
+                [keys[n] not in suppressed or tables.cells[keys[n]].is_empty for n in check],
+                dtype=bool,
+            )
             if known.any():
                 ok &= (np.abs(moved[:, known]) <= 1e-9).all(axis=1)
         feasible = np.flatnonzero(ok)
@@ -364,6 +417,7 @@ def probe(
     weights: Mapping[CellKey, float] | None = None,
     pool: PointPool | None = None,
     changed: Collection[CellKey] | None = None,
+    models: Models | None = None,
 ) -> dict[CellKey, Probe]:
     """Attack every target (the keys of ``requirements``, all suppressed).
 
@@ -374,7 +428,10 @@ def probe(
     """
     outcome = {key: Probe() for key in requirements}
     cap = INF if weights is None else max((r.upper for r in requirements.values()), default=0.0)
-    for component in components(tables, suppressed, weights, cap, wanted=requirements.keys()):
+    reuse = models if weights is None else None
+    for component in components(
+        tables, suppressed, weights, cap, wanted=requirements.keys(), models=reuse
+    ):
         targets = [key for key in component.keys if key in requirements]
         columns = np.array([component.column[key] for key in targets], dtype=np.int64)
         slack = np.array([tolerance(tables.value(key)) for key in targets])
