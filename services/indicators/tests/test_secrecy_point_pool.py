@@ -95,3 +95,16 @@ def test_a_point_moving_a_cell_the_intruder_knows_proves_nothing() -> None:
     pattern = hidden - {corner}
     assert not pool.proves(view, pattern, [target], 1, need, changed=[corner]).any()
     assert not pool.proves(view, pattern, [target], 1, need).any()
+
+
+def test_a_full_pool_drops_points_and_still_answers() -> None:
+    tables = table(2)
+    hidden = {cell_key("m", {"row": r, "col": c}) for r in "ab" for c in "vw"}
+    targets = sorted(hidden)
+    zero = Requirement(0.0, 0.0)
+    full = PointPool(limit=0)  # no room for any point
+    probe(tables, hidden, {k: zero for k in targets}, exact=True, want_cuts=False, pool=full)
+    assert len(full) == 0
+    need = np.full(len(targets), 0.5)
+    assert not full.proves(tables, hidden, targets, 1, need).any()
+    assert not full.proves(tables, hidden, targets, -1, need, changed=targets[:1]).any()

@@ -333,16 +333,15 @@ class PointPool:
         return self._size
 
     def add(self, keys: Sequence[CellKey], point: np.ndarray) -> None:
-        for key in keys:
-            self.number.setdefault(key, len(self.number))
+        fresh = [key for key in dict.fromkeys(keys) if key not in self.number]
+        cells = len(self.number) + len(fresh)
         rows, width = self._values.shape
-        if len(self.number) > width or self._size == rows:
-            width = max(width, len(self.number), 64) * (2 if len(self.number) > width else 1)
+        if cells > width or self._size == rows:
+            width = max(width, cells, 64) * (2 if cells > width else 1)
             rows = max(16, 2 * rows if self._size == rows else rows)
-            if rows * width > self.limit:
-                rows = self.limit // width
+            rows = min(rows, self.limit // width)
             if rows <= self._size:
-                return
+                return  # full: the point is dropped, and its new cells stay unnumbered
             grown = np.zeros((rows, width))
             grown[: self._size, : self._values.shape[1]] = self._values[: self._size]
             self._values = grown
@@ -350,6 +349,8 @@ class PointPool:
                 best = np.zeros(width)
                 best[: len(self._best[side])] = self._best[side]
                 self._best[side] = best
+        for key in fresh:
+            self.number[key] = len(self.number)
         columns = np.array([self.number[key] for key in keys], dtype=np.int64)
         self._values[self._size, columns] = point
         self._size += 1
