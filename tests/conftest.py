@@ -35,6 +35,7 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from cosar_common import clock
+from cosar_deploy.bench import load_reference_data, migrate
 from cosar_deploy.endpoints import Endpoints
 
 SPANS = InMemorySpanExporter()
@@ -91,36 +92,16 @@ def infra() -> Iterator[Endpoints]:
         launcher.stop([name for name, ours in started.items() if ours])
 
 
-def _migrations_dir(service: str) -> Any:
-    module = __import__(f"{service}.entrypoints.cli", fromlist=["MIGRATIONS"])
-    return module.MIGRATIONS
-
-
 @pytest.fixture(scope="session")
 async def migrated(infra: Endpoints) -> Endpoints:
-    from cosar_common.db.migrations import upgrade
-
-    for service in SERVICES:
-        await asyncio.to_thread(
-            upgrade,
-            migrations_dir=_migrations_dir(service),
-            owner_url=infra.dsn(f"{service}_owner", f"{service}_owner", service),
-            runtime_url=infra.dsn(f"{service}_app", f"{service}_app", service),
-        )
+    await migrate(infra, *SERVICES)
     return infra
 
 
 @pytest.fixture(scope="session")
 async def reference_loaded(migrated: Endpoints) -> Endpoints:
     """The region's reference code systems, published (idempotent: loaded once per database)."""
-    from cosar_common.db import make_engine, make_session_factory
-    from thesaurus.reference_loader import load_reference
-
-    engine = make_engine(migrated.dsn("thesaurus_app", "thesaurus_app", "thesaurus"))
-    try:
-        await load_reference(make_session_factory(engine))
-    finally:
-        await engine.dispose()
+    await load_reference_data(migrated)
     return migrated
 
 

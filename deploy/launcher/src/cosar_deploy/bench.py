@@ -1,5 +1,6 @@
 """What the benchmarks in bench/ share: an infrastructure of their own, services started as
-processes, figures printed the same way. Benchmarks print; they never pass or fail."""
+processes, figures printed the same way; the tests' fixtures migrate and load the reference
+data with it too. Benchmarks print; they never pass or fail."""
 
 from __future__ import annotations
 
@@ -59,7 +60,7 @@ def service_command(service: str, port: int) -> list[str]:
 
 
 async def migrate(ep: Endpoints, *services: str) -> None:
-    """Each service's schema at its latest migration on the benchmarks' database.
+    """Each service's schema at its latest migration (the benchmarks' database, the tests').
 
     (The benchmarks run in the workspace, where the services' packages are installed; the
     launcher itself does not depend on them, hence the imports here.)"""
