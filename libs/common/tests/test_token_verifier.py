@@ -122,9 +122,13 @@ async def test_a_remembered_token_still_expires(strict):
     import asyncio
 
     private, verifier = strict
-    token = _token(private, "k1", exp=int(time.time()) + 1)
+    # ``exp`` is whole seconds: two seconds ahead leaves at least one full second to verify
+    # the token while it is valid, whatever the fraction of the second we start at.
+    exp = int(time.time()) + 2
+    token = _token(private, "k1", exp=exp)
     await verifier.verify(token)
-    await asyncio.sleep(1.1)
+    while time.time() <= exp:
+        await asyncio.sleep(exp - time.time() + 0.05)
     with pytest.raises(NotAuthenticated) as caught:
         await verifier.verify(token)
     assert caught.value.code == "token_expired"
