@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections import OrderedDict
 
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -27,6 +28,42 @@ SYSTEMS = {
 
 
 definition_out = serve.definition_out
+
+
+class Answers:
+    """Answers already given, by release, query and the caller's own tenant: a release never
+    changes once stored, so neither does an answer read from it. Bounded, least recently used
+    out first. The caller's rights and codes are checked before every lookup, and the key holds
+    the caller's tenant (scope "tenant" shows its own figures): nobody gets an answer built for
+    another reader. Answers are read-only once made (JSON, CSV, XLSX and the dashboard only
+    read them)."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self.size = size
+        self._kept: OrderedDict[tuple[object, ...], IndicatorResult] = OrderedDict()
+
+    def get(self, key: tuple[object, ...]) -> IndicatorResult | None:
+        found = self._kept.get(key)
+        if found is not None:
+            self._kept.move_to_end(key)
+        return found
+
+    def put(self, key: tuple[object, ...], result: IndicatorResult) -> None:
+        self._kept[key] = result
+        self._kept.move_to_end(key)
+        while len(self._kept) > self.size:
+            self._kept.popitem(last=False)
+
+
+ANSWERS = Answers()
+
+
+def answer_key(
+    release_id: uuid.UUID, query: serve.Query, own_tenant: str | None, min_companies: int
+) -> tuple[object, ...]:
+    """What an answer depends on: the release, the query, the reader's tenant for scope
+    "tenant" (its own figures in full) and the frequency threshold."""
+    return (release_id, query, own_tenant if query.scope == TENANT else None, min_companies)
 
 
 def get_definition(code: str) -> IndicatorDefinition:
@@ -94,6 +131,10 @@ async def answer(
     release = await pick_release(session, year, release_id)
     sections = dict(release.parameters["sections"])
     serve.check(definition, query, sections)
+    own_tenant = principal.tenant_id if query.scope == TENANT else None
+    key = answer_key(release.id, query, own_tenant, settings.secrecy_min_companies)
+    if (kept := ANSWERS.get(key)) is not None:
+        return kept
     numerator, denominator = serve.measures_of(definition, query)
     names = [n for n in (numerator, denominator, "employees") if n and not n.endswith(":")]
     clauses: list[ColumnElement[bool]] = [ReleaseCell.measure.in_(names)]
@@ -103,12 +144,14 @@ async def answer(
         select(ReleaseCell).where(ReleaseCell.release_id == release.id, or_(*clauses))
     )
     cells = {(r.measure, r.tenant, r.naf, r.size): r for r in rows}
-    return serve.answer(
+    result = serve.answer(
         release,
         cells,
         definition,
         query,
         sections=sections,
-        own_tenant=principal.tenant_id if query.scope == TENANT else None,
+        own_tenant=own_tenant,
         min_companies=settings.secrecy_min_companies,
     )
+    ANSWERS.put(key, result)
+    return result
