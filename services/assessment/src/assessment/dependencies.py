@@ -1,4 +1,4 @@
-"""Dependencies shared by the assessment's routers: roles, the company in the path, the
+"""Dependencies shared by the assessment's routers: permissions, the company in the path, the
 thesaurus client (and, re-exported, the optimistic-lock header)."""
 
 from __future__ import annotations
@@ -12,18 +12,14 @@ from fastapi import Depends
 from assessment.companies import service as companies
 from assessment.companies.models import Company
 from cosar_common import clock
-from cosar_common.auth import Principal, Role, allow
+from cosar_common.auth import Permission, Principal, require
 from cosar_common.db.dependencies import SessionDep
 
-STAFF = (Role.SST_ADMIN, Role.SST_PREVENTER, Role.SST_PHYSICIAN)
-
-# Employers write their own company's DUERP; the SPSTI's staff help and follow it.
-WriterPrincipal = Annotated[Principal, Depends(allow(Role.EMPLOYER, *STAFF))]
-# The CSE's representatives read the published versions of their company.
-VersionReaderPrincipal = Annotated[
-    Principal, Depends(allow(Role.EMPLOYER, Role.EMPLOYEE_REPRESENTATIVE, *STAFF))
-]
-StaffPrincipal = Annotated[Principal, Depends(allow(*STAFF))]
+# Who holds each permission: cosar_common.auth.permissions.ROLES.
+WriterPrincipal = Annotated[Principal, Depends(require(Permission.DUERP_WRITE))]
+VersionReaderPrincipal = Annotated[Principal, Depends(require(Permission.DUERP_READ))]
+CompanyManagerPrincipal = Annotated[Principal, Depends(require(Permission.COMPANIES_MANAGE))]
+FicheWriterPrincipal = Annotated[Principal, Depends(require(Permission.FICHE_WRITE))]
 
 
 def today() -> date:

@@ -1,4 +1,4 @@
-"""Dependencies shared by the reporting routers: roles, clients, the caller's token."""
+"""Dependencies shared by the reporting routers: permission, clients, the caller's token."""
 
 from __future__ import annotations
 
@@ -6,16 +6,13 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from cosar_common.auth import Principal, Role, allow
+from cosar_common.auth import Permission, Principal, require
 from cosar_common.errors import NotAuthenticated
 from reporting.clients import AssessmentClient
 from reporting.settings import ReportingSettings
 
 # Employers keep their own establishments' reports; the SPSTI's staff read and help.
-ReportPrincipal = Annotated[
-    Principal,
-    Depends(allow(Role.EMPLOYER, Role.SST_ADMIN, Role.SST_PREVENTER, Role.SST_PHYSICIAN)),
-]
+ReportPrincipal = Annotated[Principal, Depends(require(Permission.REPORTS_WRITE))]
 
 
 def assessment_client(request: Request) -> AssessmentClient:

@@ -1,16 +1,20 @@
-"""FastAPI dependencies: the verified principal of a request and the roles a route allows.
+"""FastAPI dependencies: the verified principal of a request and the permission a route needs.
 
 Use them as ``Annotated`` aliases in endpoints::
 
-    @router.get("/companies/{company_id}")
-    async def get_company(principal: Annotated[Principal, Depends(allow(Role.EMPLOYER, ...))]):
+    DuerpWriter = Annotated[Principal, Depends(require(Permission.DUERP_WRITE))]
 
-401 when the token is missing or bad, 403 when the role is not allowed, 404 (raised by the
-repositories) for another tenant's object.
+    @router.patch("/companies/{company_id}")
+    async def update_company(principal: DuerpWriter): ...
+
+Which roles hold a permission is said once, in ``cosar_common.auth.permissions.ROLES``.
+401 when the token is missing or bad, 403 when no role of the caller has the permission, 404
+(raised by the repositories) for another tenant's object.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Awaitable, Callable
 from typing import Annotated
 
@@ -18,7 +22,8 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from cosar_common.auth.jwks import TokenVerifier
-from cosar_common.auth.principal import TENANT_ROLES, Principal, Role
+from cosar_common.auth.permissions import TENANT_ROLES, Permission
+from cosar_common.auth.principal import Principal
 from cosar_common.errors import Forbidden, NotAuthenticated
 
 _bearer = HTTPBearer(auto_error=False, description="Jeton d'accès Keycloak (realm cosar)")
@@ -45,16 +50,18 @@ async def get_principal(
     return principal
 
 
-def allow(*roles: Role) -> Callable[..., Awaitable[Principal]]:
-    """A dependency that lets through only principals holding one of ``roles``."""
-    allowed = frozenset(roles)
+@functools.cache
+def require(permission: Permission) -> Callable[..., Awaitable[Principal]]:
+    """A dependency that lets through only principals granted ``permission``; 403 otherwise.
+
+    One dependency per permission (cached), so FastAPI runs it once per request."""
 
     async def _check(principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
-        if not principal.has_any(allowed):
+        if not principal.may(permission):
             raise Forbidden()
         return principal
 
-    _check.__name__ = "allow_" + "_".join(r.value.replace("-", "_") for r in roles)
+    _check.__name__ = "require_" + permission.name.lower()
     return _check
 
 

@@ -4,40 +4,23 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from cosar_common.auth.permissions import (
+    COMPANY_ROLES,
+    SST_STAFF_ROLES,
+    TENANT_ROLES,
+    Permission,
+    Role,
+    roles_with,
+)
 
-class Role(StrEnum):
-    """Realm roles of DESIGN §1 (plus the role carried by service-to-service tokens)."""
-
-    PLATFORM_ADMIN = "platform-admin"
-    THESAURUS_EDITOR = "thesaurus-editor"
-    SST_ADMIN = "sst-admin"
-    SST_PREVENTER = "sst-preventer"
-    SST_PHYSICIAN = "sst-physician"
-    EMPLOYER = "employer"
-    EMPLOYEE_REPRESENTATIVE = "employee-representative"
-    REGIONAL_ANALYST = "regional-analyst"
-    SERVICE_ACCOUNT = "service-account"
+__all__ = ["COMPANY_ROLES", "SST_STAFF_ROLES", "TENANT_ROLES", "Principal", "Role"]
 
 
 _KNOWN_ROLES = frozenset(r.value for r in Role)
-# Roles that act inside one tenant; a token with one of them must carry a tenant_id.
-TENANT_ROLES = frozenset(
-    {
-        Role.SST_ADMIN,
-        Role.SST_PREVENTER,
-        Role.SST_PHYSICIAN,
-        Role.EMPLOYER,
-        Role.EMPLOYEE_REPRESENTATIVE,
-    }
-)
-# Roles limited to the companies listed in the token.
-COMPANY_ROLES = frozenset({Role.EMPLOYER, Role.EMPLOYEE_REPRESENTATIVE})
-SST_STAFF_ROLES = frozenset({Role.SST_ADMIN, Role.SST_PREVENTER, Role.SST_PHYSICIAN})
 
 
 class Principal(BaseModel):
@@ -54,6 +37,10 @@ class Principal(BaseModel):
 
     def has_any(self, roles: frozenset[Role] | set[Role]) -> bool:
         return bool(self.roles & roles)
+
+    def may(self, permission: Permission) -> bool:
+        """True when one of the caller's roles is granted ``permission`` (see ``ROLES``)."""
+        return self.has_any(roles_with(permission))
 
     @property
     def actor(self) -> str:

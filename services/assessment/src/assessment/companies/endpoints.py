@@ -12,7 +12,7 @@ from assessment.companies import repository, service
 from assessment.companies.events import emit_registered
 from assessment.companies.schemas import Company, CompanyCreate, CompanyToUpdate, CompanyUpdate
 from assessment.dependencies import (
-    StaffPrincipal,
+    CompanyManagerPrincipal,
     VersionReaderPrincipal,
     WriterPrincipal,
     today,
@@ -33,7 +33,7 @@ UPDATE_AFTER = timedelta(days=365)
 )
 async def create_company(
     data: CompanyCreate,
-    principal: StaffPrincipal,
+    principal: CompanyManagerPrincipal,
     session: SessionDep,
     client: ThesaurusDep,
     outbox: OutboxDep,
@@ -54,7 +54,7 @@ async def list_companies(principal: VersionReaderPrincipal, session: SessionDep)
     summary="Entreprises dont le document unique n'a pas été mis à jour depuis 12 mois",
 )
 async def companies_to_update(
-    principal: StaffPrincipal, session: SessionDep
+    principal: CompanyManagerPrincipal, session: SessionDep
 ) -> list[CompanyToUpdate]:
     rows = await repository.last_versions(session, principal=principal)
     limit = today() - UPDATE_AFTER

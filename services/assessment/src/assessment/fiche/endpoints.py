@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
 
-from assessment.dependencies import CompanyDep, StaffPrincipal, today
+from assessment.dependencies import CompanyDep, FicheWriterPrincipal, today
 from assessment.domain.fiche import FicheSnapshot
 from assessment.fiche import service
 from assessment.fiche.schemas import FicheDraftIn, FicheDraftView
@@ -20,7 +20,7 @@ router = APIRouter(prefix="/companies/{company_id}/fiche", tags=["fiche d'entrep
 
 @router.get("", summary="Lire la fiche d'entreprise en cours")
 async def read_fiche(
-    _: StaffPrincipal,
+    _: FicheWriterPrincipal,
     company: CompanyDep,
     session: SessionDep,
     client: ThesaurusDep,
@@ -34,7 +34,7 @@ async def read_fiche(
 @router.put("", summary="Enregistrer observations, expositions et actions recommandées")
 async def save_fiche(
     data: FicheDraftIn,
-    _: StaffPrincipal,
+    _: FicheWriterPrincipal,
     company: CompanyDep,
     session: SessionDep,
     client: ThesaurusDep,
@@ -49,7 +49,7 @@ async def save_fiche(
 
 @router.post("/versions", status_code=status.HTTP_201_CREATED, summary="Publier la fiche")
 async def publish_fiche(
-    principal: StaffPrincipal,
+    principal: FicheWriterPrincipal,
     company: CompanyDep,
     session: SessionDep,
     client: ThesaurusDep,
@@ -69,7 +69,7 @@ async def publish_fiche(
 
 @router.get("/versions", summary="Versions publiées de la fiche")
 async def list_fiche_versions(
-    _: StaffPrincipal, company: CompanyDep, session: SessionDep
+    _: FicheWriterPrincipal, company: CompanyDep, session: SessionDep
 ) -> list[VersionSummary]:
     return [
         VersionSummary.of(v)
@@ -79,14 +79,14 @@ async def list_fiche_versions(
 
 @router.get("/versions/verify", summary="Vérifier la chaîne d'empreintes des fiches")
 async def verify_fiche_chain(
-    _: StaffPrincipal, company: CompanyDep, session: SessionDep
+    _: FicheWriterPrincipal, company: CompanyDep, session: SessionDep
 ) -> ChainReport:
     return versions.verify(await versions.versions_of(session, company.id, versions.FICHE))
 
 
 @router.get("/versions/{number}", summary="Lire une version publiée de la fiche")
 async def read_fiche_version(
-    number: int, _: StaffPrincipal, company: CompanyDep, session: SessionDep
+    number: int, _: FicheWriterPrincipal, company: CompanyDep, session: SessionDep
 ) -> FicheSnapshot:
     version = await versions.get_version(session, company.id, number, versions.FICHE)
     return FicheSnapshot.model_validate_json(version.content)

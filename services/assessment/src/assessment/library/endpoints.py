@@ -10,26 +10,15 @@ from fastapi import APIRouter, Depends, status
 from assessment.dependencies import CompanyDep, WriterPrincipal
 from assessment.library import service
 from assessment.library.schemas import LibraryEntry, ProposalIn, Review
-from cosar_common.auth import Principal, Role, allow
+from cosar_common.auth import Permission, Principal, require
 from cosar_common.db.dependencies import SessionDep
 from cosar_common.thesaurus_client import ThesaurusDep
 
 router = APIRouter(tags=["bibliothèque sectorielle"])
 
-ReaderPrincipal = Annotated[
-    Principal,
-    Depends(
-        allow(
-            Role.EMPLOYER,
-            Role.SST_ADMIN,
-            Role.SST_PREVENTER,
-            Role.SST_PHYSICIAN,
-            Role.THESAURUS_EDITOR,
-        )
-    ),
-]
-ProposerPrincipal = Annotated[Principal, Depends(allow(Role.SST_ADMIN, Role.SST_PREVENTER))]
-EditorPrincipal = Annotated[Principal, Depends(allow(Role.THESAURUS_EDITOR))]
+ReaderPrincipal = Annotated[Principal, Depends(require(Permission.LIBRARY_READ))]
+ProposerPrincipal = Annotated[Principal, Depends(require(Permission.LIBRARY_PROPOSE))]
+EditorPrincipal = Annotated[Principal, Depends(require(Permission.LIBRARY_REVIEW))]
 
 
 @router.get(

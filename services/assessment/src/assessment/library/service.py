@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from assessment.library.models import LibraryEntry
 from assessment.library.schemas import ProposalIn, Review
-from cosar_common.auth import Principal, Role
+from cosar_common.auth import Permission, Principal
 from cosar_common.errors import Conflict, NotFound
 from cosar_common.thesaurus_client import ThesaurusClient, require_code
 
@@ -37,13 +37,13 @@ async def suggestions(session: AsyncSession, *, naf_code: str) -> Sequence[Libra
 async def listing(
     session: AsyncSession, *, principal: Principal, division: str | None, status: str | None
 ) -> Sequence[LibraryEntry]:
-    """Published entries for all; proposals to editors, and to the tenant that made them."""
+    """Published entries for all; proposals to their reviewers, and to the tenant that made them."""
     query = select(LibraryEntry).order_by(LibraryEntry.naf_division, LibraryEntry.hazard_code)
     if division:
         query = query.where(LibraryEntry.naf_division == division)
     if status:
         query = query.where(LibraryEntry.status == status)
-    if Role.THESAURUS_EDITOR not in principal.roles:
+    if not principal.may(Permission.LIBRARY_REVIEW):
         query = query.where(
             or_(
                 LibraryEntry.status == PUBLISHED,

@@ -11,12 +11,12 @@ from assessment.dependencies import WriterPrincipal
 from assessment.domain.rating import METHODS
 from assessment.domain.snapshot import MethodBand, RatingMethodSnapshot
 from assessment.tenancy import service
-from cosar_common.auth import Principal, Role, allow
+from cosar_common.auth import Permission, Principal, require
 from cosar_common.db.dependencies import SessionDep
 
 router = APIRouter(prefix="/settings", tags=["paramètres du service"])
 
-AdminPrincipal = Annotated[Principal, Depends(allow(Role.SST_ADMIN))]
+AdminPrincipal = Annotated[Principal, Depends(require(Permission.RATING_METHOD_CHOOSE))]
 
 
 class RatingMethodChoice(BaseModel):

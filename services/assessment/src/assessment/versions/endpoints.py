@@ -28,7 +28,7 @@ from assessment.versions.schemas import (
     PublishRequest,
     VersionSummary,
 )
-from cosar_common.auth import Principal, Role, allow
+from cosar_common.auth import Permission, Principal, require
 from cosar_common.concurrency import IfMatch
 from cosar_common.db.dependencies import OutboxDep, SessionDep
 from cosar_common.integrity import ChainReport
@@ -37,7 +37,7 @@ from cosar_common.thesaurus_client import ThesaurusDep
 router = APIRouter(prefix="/companies/{company_id}/duerp/versions", tags=["versions du DUERP"])
 
 # The CSE records its opinion; the employer may record it for the CSE too.
-CsePrincipal = Annotated[Principal, Depends(allow(Role.EMPLOYEE_REPRESENTATIVE, Role.EMPLOYER))]
+CsePrincipal = Annotated[Principal, Depends(require(Permission.CSE_OPINION_RECORD))]
 
 MEDIA = {
     "pdf": "application/pdf",

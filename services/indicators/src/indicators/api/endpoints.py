@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from cosar_common.auth import Principal, Role, allow
+from cosar_common.auth import Permission, Principal, require
 from cosar_common.clock import today as platform_today
 from cosar_common.db.dependencies import SessionDep
 from cosar_common.errors import Conflict, NotFound
@@ -24,19 +24,8 @@ from indicators.settings import IndicatorsSettings
 
 router = APIRouter(tags=["indicateurs"])
 
-# Regional roles read the region; SPSTI staff read their tenant's and the region's.
-ReaderPrincipal = Annotated[
-    Principal,
-    Depends(
-        allow(
-            Role.REGIONAL_ANALYST,
-            Role.PLATFORM_ADMIN,
-            Role.SST_ADMIN,
-            Role.SST_PREVENTER,
-            Role.SST_PHYSICIAN,
-        )
-    ),
-]
+# The region's readers; those of a tenant's own cells are checked by service.check_reader.
+ReaderPrincipal = Annotated[Principal, Depends(require(Permission.INDICATORS_READ_REGION))]
 
 
 def _settings(request: Request) -> IndicatorsSettings:
@@ -45,7 +34,7 @@ def _settings(request: Request) -> IndicatorsSettings:
 
 
 SettingsDep = Annotated[IndicatorsSettings, Depends(_settings)]
-AdminPrincipal = Annotated[Principal, Depends(allow(Role.PLATFORM_ADMIN))]
+AdminPrincipal = Annotated[Principal, Depends(require(Permission.INDICATORS_RELEASE))]
 
 
 def _query(

@@ -8,7 +8,7 @@ from collections import OrderedDict
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cosar_common.auth import Principal, Role
+from cosar_common.auth import Permission, Principal
 from cosar_common.errors import Forbidden, NotFound, RuleViolation
 from cosar_common.thesaurus_client import ThesaurusClient, require_code
 from indicators.api.schemas import IndicatorResult
@@ -75,11 +75,9 @@ def get_definition(code: str) -> IndicatorDefinition:
 
 def check_reader(principal: Principal, scope: str) -> None:
     if scope == TENANT:
-        if not principal.is_sst_staff or principal.tenant_id is None:
+        if not principal.may(Permission.INDICATORS_READ_TENANT) or principal.tenant_id is None:
             raise Forbidden("Les indicateurs d'un service sont réservés à son équipe.")
-    elif not principal.has_any({Role.REGIONAL_ANALYST, Role.PLATFORM_ADMIN}) and (
-        not principal.is_sst_staff
-    ):
+    elif not principal.may(Permission.INDICATORS_READ_REGION):
         raise Forbidden()
 
 

@@ -6,14 +6,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, status
 
-from cosar_common.auth import Principal, PrincipalDep, Role, allow
+from cosar_common.auth import Permission, Principal, PrincipalDep, require
 from cosar_common.db.dependencies import OutboxDep, SessionDep
 from thesaurus.codesystems import repository, schemas, service
 
 router = APIRouter(prefix="/code-systems", tags=["systèmes de codes"])
 
-EditorPrincipal = Annotated[Principal, Depends(allow(Role.THESAURUS_EDITOR))]
-AdminPrincipal = Annotated[Principal, Depends(allow(Role.PLATFORM_ADMIN))]
+# Also the editors of the import/export and FHIR routes.
+EditorPrincipal = Annotated[Principal, Depends(require(Permission.THESAURUS_EDIT))]
+AdminPrincipal = Annotated[Principal, Depends(require(Permission.THESAURUS_RETIRE))]
 SystemName = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{0,99}$", examples=["naf-rev2"])]
 VersionQuery = Annotated[str | None, Query(description="Version ; par défaut la dernière publiée")]
 

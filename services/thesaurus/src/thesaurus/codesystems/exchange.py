@@ -12,13 +12,13 @@ import json
 from enum import StrEnum
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, Query, Response, status
+from fastapi import APIRouter, Body, Query, Response, status
 
-from cosar_common.auth import Principal, PrincipalDep, Role, allow
+from cosar_common.auth import PrincipalDep
 from cosar_common.db.dependencies import OutboxDep, SessionDep
 from cosar_common.errors import RuleViolation
 from thesaurus.codesystems import schemas, service
-from thesaurus.codesystems.endpoints import SystemName
+from thesaurus.codesystems.endpoints import EditorPrincipal, SystemName
 from thesaurus.domain.model import CodeSystemData
 from thesaurus.interchange import (
     ImportRejected,
@@ -31,8 +31,6 @@ from thesaurus.interchange import (
 )
 
 router = APIRouter(prefix="/code-systems", tags=["import et export"])
-
-EditorPrincipal = Annotated[Principal, Depends(allow(Role.THESAURUS_EDITOR))]
 
 
 class Format(StrEnum):

@@ -11,17 +11,18 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable
-from typing import Annotated, Any, TypeVar
+from typing import Any, TypeVar
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Request, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cosar_common import clock
-from cosar_common.auth import Principal, PrincipalDep, Role, allow
+from cosar_common.auth import Principal, PrincipalDep
 from cosar_common.db.dependencies import RuntimeDep, SessionDep
 from cosar_common.runtime import Runtime
 from thesaurus import answers
 from thesaurus.codesystems import repository
+from thesaurus.codesystems.endpoints import EditorPrincipal
 from thesaurus.codesystems.models import CodeSystem, CodeSystemVersion
 from thesaurus.fhir import codesystem_ops, conceptmaps, expansion, valueset_store, valuesets
 from thesaurus.fhir.outcome import FHIR_JSON, FhirResponse, FhirRoute, invalid, not_found
@@ -47,7 +48,6 @@ def _get_and_post(path: str, *, summary: str) -> Callable[[F], F]:
     return register
 
 
-EditorPrincipal = Annotated[Principal, Depends(allow(Role.THESAURUS_EDITOR))]
 F = TypeVar("F", bound=Callable[..., Any])
 _FHIR: dict[str, Any] = {"application/fhir+json": {}}
 

@@ -6,17 +6,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Path, Query, status
 
-from cosar_common.auth import Principal, Role, allow
+from cosar_common.auth import Permission, Principal, require
 from cosar_common.db.dependencies import OutboxDep, SessionDep
 from thesaurus.codesystems import schemas as cs_schemas
 from thesaurus.legacy import schemas, service
 
 router = APIRouter(prefix="/tenant/code-systems", tags=["thésaurus locaux"])
 
-AdminPrincipal = Annotated[Principal, Depends(allow(Role.SST_ADMIN))]
-StaffPrincipal = Annotated[
-    Principal, Depends(allow(Role.SST_ADMIN, Role.SST_PREVENTER, Role.SST_PHYSICIAN))
-]
+AdminPrincipal = Annotated[Principal, Depends(require(Permission.LOCAL_CODES_MAP))]
+StaffPrincipal = Annotated[Principal, Depends(require(Permission.LOCAL_CODES_READ))]
 LocalName = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{0,99}$", examples=["amt-risques"])]
 Target = Annotated[str, Query(description="Système partagé cible (nom ou URL canonique)")]
 
