@@ -4,7 +4,8 @@ Run from the repository root (standard library only)::
 
     python deploy/keycloak/generate_realm.py
 
-It reads the demo tenants and companies from ``deploy/demo/demo-data.json`` and writes
+It reads the realm roles from the permission table (``libs/common/src/cosar_common/auth/
+permissions.py``), the demo tenants and companies from ``deploy/demo/demo-data.json``, and writes
 
 * ``deploy/keycloak/realm-cosar.json``: the DEMO realm (demo users, password ``demo``, fixed
   client secrets ``<service>-secret``, ``platform-cli`` password grant enabled);
@@ -17,10 +18,13 @@ Both files are committed: edit this script, not the JSON, then rerun it.
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeAlias
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 Json: TypeAlias = dict[str, Any]
 
@@ -28,6 +32,9 @@ HERE = Path(__file__).resolve().parent
 DEMO_DATA = HERE.parent / "demo" / "demo-data.json"
 DEMO_REALM_FILE = HERE / "realm-cosar.json"
 PROD_REALM_FILE = HERE / "realm-cosar-prod.json"
+PERMISSIONS_FILE = (
+    HERE.parent.parent / "libs" / "common" / "src" / "cosar_common" / "auth" / "permissions.py"
+)
 
 REALM = "cosar"
 DISPLAY_NAME = "Plateforme régionale santé au travail (COSAR)"
@@ -40,26 +47,40 @@ PROD_PORTAL_URL = "${COSAR_PORTAL_URL:https://portail.cosar.invalid}"
 SERVICES = ("thesaurus", "assessment", "reporting", "indicators")
 TENANTS_GROUP = "tenants"
 
+
+def _load_permissions() -> ModuleType:
+    """``cosar_common.auth.permissions`` (standard library only), read from its file so that
+    this script needs neither the platform's dependencies nor an installed workspace."""
+    name = "cosar_common.auth.permissions"
+    if name in sys.modules:  # imported already (tests): the same Role and Permission classes
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, PERMISSIONS_FILE)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load {PERMISSIONS_FILE}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+if TYPE_CHECKING:
+    from cosar_common.auth import permissions
+else:
+    permissions = _load_permissions()
+
+# The realm roles and their descriptions: the permission table's roles, in its order.
 REALM_ROLES: dict[str, str] = {
-    "platform-admin": "Opérateur de la plateforme COSAR : crée les tenants, gère les droits de "
-    "publication des thésaurus, voit la santé de la plateforme ; aucune donnée de tenant.",
-    "thesaurus-editor": "Comité régional des thésaurus : rédige, relit et publie les versions "
-    "des thésaurus partagés.",
-    "sst-admin": "Administrateur d'un SPSTI : gère ses utilisateurs, ses entreprises adhérentes, "
-    "ses correspondances de codes et sa méthode de cotation.",
-    "sst-preventer": "Préventeur d'un SPSTI (IPRP, technicien, infirmier) : rédige les fiches "
-    "d'entreprise, suit les DUERP et les plans d'action des adhérents.",
-    "sst-physician": "Médecin du travail : comme le préventeur, plus les données médicales "
-    "(pathologies CIM-10).",
-    "employer": "Employeur d'une entreprise adhérente : rédige le DUERP, le plan d'action et le "
-    "bilan annuel de sa seule entreprise.",
-    "employee-representative": "Membre du CSE d'une entreprise : lit le DUERP de l'entreprise et "
-    "enregistre la consultation du CSE.",
-    "regional-analyst": "DREETS, CARSAT, ORS, commissions du COSAR : tableaux de bord régionaux "
-    "d'indicateurs anonymisés ; jamais de donnée de tenant.",
-    "service-account": "Compte de service d'un service de la plateforme (appels de service à "
-    "service) ; jamais de tenant.",
+    role.value: entry.description for role, entry in permissions.ROLES.items()
 }
+
+
+def roles_of(scope: permissions.Scope) -> list[str]:
+    """The realm roles of one scope of the permission table, in its order."""
+    return [role.value for role, entry in permissions.ROLES.items() if entry.scope is scope]
+
+
+# What the services' own accounts are granted.
+SERVICE_ROLES = roles_of(permissions.Scope.SERVICE)
 
 # Default client scopes of the end-user clients (portal, platform-cli) and of the service clients.
 # "basic" gives `sub`, "profile" gives `preferred_username`, "roles" gives `realm_access.roles`.
@@ -100,6 +121,8 @@ PROD = Variant(
 )
 
 # French names of the demo accounts: (first name, last name), one row per tenant in file order.
+# A role missing here still gets its accounts, under DEFAULT_NAME.
+DEFAULT_NAME = ("Compte", "Démo")
 REGIONAL_NAMES: dict[str, tuple[str, str]] = {
     "platform-admin": ("Paul", "Administrateur"),
     "thesaurus-editor": ("Hélène", "Lefèvre"),
@@ -128,17 +151,21 @@ def load_tenants() -> list[Json]:
 
 def person(key: str, tenant_index: int) -> tuple[str, str]:
     """The French (first name, last name) of a tenant's demo account."""
-    names = TENANT_NAMES[key]
+    names = TENANT_NAMES.get(key, [DEFAULT_NAME])
     return names[tenant_index % len(names)]
 
 
 def demo_users(tenants: list[Json]) -> list[DemoUser]:
-    """The regional accounts (no tenant) and six accounts per tenant."""
-    users = [DemoUser(role, *names, role=role) for role, names in REGIONAL_NAMES.items()]
+    """One account per regional role (no tenant); per tenant, one per tenant-wide role, a CSE
+    member of the first company and one employer per company."""
+    users = [
+        DemoUser(role, *REGIONAL_NAMES.get(role, DEFAULT_NAME), role=role)
+        for role in roles_of(permissions.Scope.PLATFORM)
+    ]
     for index, tenant in enumerate(tenants):
         tenant_id: str = tenant["tenant_id"]
         companies: list[Json] = tenant["companies"]
-        for role in ("sst-admin", "sst-preventer", "sst-physician"):
+        for role in roles_of(permissions.Scope.TENANT):
             users.append(DemoUser(f"{role}@{tenant_id}", *person(role, index), role, tenant_id))
         users.append(
             DemoUser(
@@ -188,7 +215,7 @@ def service_account_user(client_id: str) -> Json:
         "username": f"service-account-{client_id}",
         "enabled": True,
         "serviceAccountClientId": client_id,
-        "realmRoles": ["service-account"],
+        "realmRoles": list(SERVICE_ROLES),
     }
 
 

@@ -8,7 +8,10 @@ or against a Keycloak that imported ``realm-cosar-prod.json``::
 
     python deploy/keycloak/verify_realm.py --url https://sso.example --prod
 
-Each check prints ``PASS`` or ``FAIL``; the exit status is 1 if any check failed. Tokens are
+The demo checks log in one demo account of every role of the permission table
+(``cosar_common.auth.permissions.ROLES``, read through ``generate_realm.py``), so a new role is
+checked without editing this file. Each check prints ``PASS`` or ``FAIL``; the exit status is 1
+if any check failed. Tokens are
 decoded without verifying their signature: this is a structural check of the claims, the services
 verify signatures against the realm's JWKS.
 """
@@ -30,12 +33,19 @@ from collections.abc import Callable
 from email.message import Message
 from typing import Any, TypeAlias
 
+from generate_realm import (
+    DEMO_PASSWORD,
+    REALM,
+    SERVICE_ROLES,
+    SERVICES,
+    DemoUser,
+    demo_users,
+    load_tenants,
+    permissions,
+)
+
 Json: TypeAlias = dict[str, Any]
 
-REALM = "cosar"
-SERVICES = ("thesaurus", "assessment", "reporting", "indicators")
-MARSEILLE_COMPANY_1 = "1d495e5b-841a-5b20-aef1-d7fc4f68bb29"  # deploy/demo/demo-data.json
-DEMO_PASSWORD = "demo"  # noqa: S105 - the demo realm's published password
 PORTAL_REDIRECT = "http://127.0.0.1:8000/auth/callback"
 
 
@@ -210,8 +220,8 @@ def check_service(realm: Realm, checks: Checks, client_id: str) -> None:
         return
     access = claims(body["access_token"])
     checks.check(
-        f"{name}: realm role service-account",
-        lambda: "service-account" in roles(access),
+        f"{name}: realm roles {SERVICE_ROLES}",
+        lambda: roles(access) >= set(SERVICE_ROLES),
         roles(access),
     )
     checks.check(
@@ -305,21 +315,39 @@ def check_portal_login(realm: Realm, checks: Checks) -> None:
     )
 
 
+def check_role(
+    realm: Realm, checks: Checks, role: str, in_tenant: bool, user: DemoUser | None
+) -> None:
+    """A demo account of ``role`` logs in with it, and a tenant exactly when the role acts in
+    one (tenant-wide or company roles), and its companies."""
+    if user is None:
+        checks.check(f"role {role}: a demo account holds it", lambda: False, "none generated")
+        return
+    checks.check(
+        f"role {role}: {user.username} has a tenant exactly when the role acts in one",
+        lambda: (user.tenant_id is not None) == in_tenant,
+        user.tenant_id,
+    )
+    companies = list(user.company_ids) or None
+    check_user(realm, checks, user.username, role, user.tenant_id, companies)
+
+
+def check_every_role(realm: Realm, checks: Checks) -> None:
+    """The first demo account of every person's role of the permission table."""
+    first: dict[str, DemoUser] = {}
+    for user in demo_users(load_tenants()):
+        first.setdefault(user.role, user)
+    for role, entry in permissions.ROLES.items():
+        if entry.scope is not permissions.Scope.SERVICE:  # services: check_service
+            check_role(realm, checks, role.value, entry.scope.in_tenant, first.get(role.value))
+
+
 def verify_demo(realm: Realm, checks: Checks) -> None:
     check_discovery(realm, checks)
-    check_user(
-        realm, checks, "employer1@sst-13-marseille", "employer", "sst-13-marseille",
-        [MARSEILLE_COMPANY_1],
-    )  # fmt: skip
-    check_user(
-        realm, checks, "employee-representative@sst-13-marseille", "employee-representative",
-        "sst-13-marseille", [MARSEILLE_COMPANY_1],
-    )  # fmt: skip
+    check_every_role(realm, checks)
+    # Tenant-wide accounts of the other tenants.
     check_user(realm, checks, "sst-admin@sst-83-toulon", "sst-admin", "sst-83-toulon", None)
     check_user(realm, checks, "sst-physician@sst-06-nice", "sst-physician", "sst-06-nice", None)
-    check_user(realm, checks, "regional-analyst", "regional-analyst", None, None)
-    check_user(realm, checks, "thesaurus-editor", "thesaurus-editor", None, None)
-    check_user(realm, checks, "platform-admin", "platform-admin", None, None)
     check_userinfo(realm, checks)
     status, body = realm.password_grant("platform-cli", "employer1@sst-13-marseille", "wrong")
     checks.check("wrong password refused", lambda: status == 401, body)
