@@ -95,6 +95,18 @@ def _entry(description: str, scope: Scope, *permissions: Permission) -> RoleEntr
 
 
 P = Permission
+# What every member of an SPSTI's staff may do, whatever their role.
+SPSTI_STAFF = (
+    P.DUERP_READ,
+    P.DUERP_WRITE,
+    P.COMPANIES_MANAGE,
+    P.FICHE_WRITE,
+    P.LIBRARY_READ,
+    P.LOCAL_CODES_READ,
+    P.REPORTS_WRITE,
+    P.INDICATORS_READ_REGION,
+    P.INDICATORS_READ_TENANT,
+)
 # The table. Its order is the order of the realm roles in the generated realm files.
 ROLES: Mapping[Role, RoleEntry] = {
     Role.PLATFORM_ADMIN: _entry(
@@ -117,47 +129,23 @@ ROLES: Mapping[Role, RoleEntry] = {
         "Administrateur d'un SPSTI : gère ses utilisateurs, ses entreprises adhérentes, ses "
         "correspondances de codes et sa méthode de cotation.",
         Scope.TENANT,
-        P.DUERP_READ,
-        P.DUERP_WRITE,
-        P.COMPANIES_MANAGE,
-        P.FICHE_WRITE,
-        P.RATING_METHOD_CHOOSE,
-        P.LIBRARY_READ,
+        *SPSTI_STAFF,
         P.LIBRARY_PROPOSE,
         P.LOCAL_CODES_MAP,
-        P.LOCAL_CODES_READ,
-        P.REPORTS_WRITE,
-        P.INDICATORS_READ_REGION,
-        P.INDICATORS_READ_TENANT,
+        P.RATING_METHOD_CHOOSE,
     ),
     Role.SST_PREVENTER: _entry(
         "Préventeur d'un SPSTI (IPRP, technicien, infirmier) : rédige les fiches d'entreprise, "
         "suit les DUERP et les plans d'action des adhérents.",
         Scope.TENANT,
-        P.DUERP_READ,
-        P.DUERP_WRITE,
-        P.COMPANIES_MANAGE,
-        P.FICHE_WRITE,
-        P.LIBRARY_READ,
+        *SPSTI_STAFF,
         P.LIBRARY_PROPOSE,
-        P.LOCAL_CODES_READ,
-        P.REPORTS_WRITE,
-        P.INDICATORS_READ_REGION,
-        P.INDICATORS_READ_TENANT,
     ),
     Role.SST_PHYSICIAN: _entry(
         "Médecin du travail : comme le préventeur, plus les données médicales (pathologies "
         "CIM-10).",
         Scope.TENANT,
-        P.DUERP_READ,
-        P.DUERP_WRITE,
-        P.COMPANIES_MANAGE,
-        P.FICHE_WRITE,
-        P.LIBRARY_READ,
-        P.LOCAL_CODES_READ,
-        P.REPORTS_WRITE,
-        P.INDICATORS_READ_REGION,
-        P.INDICATORS_READ_TENANT,
+        *SPSTI_STAFF,  # not LIBRARY_PROPOSE: proposals come from the admins and preventers
     ),
     Role.EMPLOYER: _entry(
         "Employeur d'une entreprise adhérente : rédige le DUERP, le plan d'action et le bilan "
