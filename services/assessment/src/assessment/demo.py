@@ -9,8 +9,8 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from assessment.companies.events import emit_registered
 from assessment.companies.models import Company
+from assessment.companies.service import emit_registered
 from assessment.domain.siret import siren_of
 from cosar_common import clock
 from cosar_common.db import TenantContext, make_engine, make_session_factory, transaction

@@ -9,7 +9,6 @@ from fastapi import APIRouter, status
 from pydantic import BaseModel
 
 from assessment.companies import repository, service
-from assessment.companies.events import emit_registered
 from assessment.companies.schemas import Company, CompanyCreate, CompanyToUpdate, CompanyUpdate
 from assessment.dependencies import (
     CompanyManagerPrincipal,
@@ -38,8 +37,9 @@ async def create_company(
     client: ThesaurusDep,
     outbox: OutboxDep,
 ) -> Company:
-    company = await service.create(session, principal=principal, data=data, client=client)
-    await emit_registered(session, outbox=outbox, company=company, today=today())
+    company = await service.create(
+        session, principal=principal, data=data, client=client, outbox=outbox, today=today()
+    )
     return Company.model_validate(company)
 
 
@@ -86,10 +86,14 @@ async def update_company(
     outbox: OutboxDep,
 ) -> Company:
     company = await service.update(
-        session, principal=principal, company_id=company_id, data=data, client=client
+        session,
+        principal=principal,
+        company_id=company_id,
+        data=data,
+        client=client,
+        outbox=outbox,
+        today=today(),
     )
-    if data.naf_code is not None or data.headcount is not None:
-        await emit_registered(session, outbox=outbox, company=company, today=today())
     return Company.model_validate(company)
 
 

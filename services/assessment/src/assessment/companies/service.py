@@ -1,9 +1,15 @@
-"""Use cases on member companies."""
+"""Use cases on member companies.
+
+Registering a company, or changing its sector or headcount, puts the company-registered
+aggregate (the indicators' denominators: no name, no SIRET) in the outbox, in the same
+transaction as the write.
+"""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -13,9 +19,13 @@ from assessment.companies.schemas import CompanyCreate, CompanyUpdate
 from assessment.domain.siret import InvalidSiret, normalise_siret, siren_of
 from assessment.duerp.builder import NAF
 from assessment.duerp.repository import resolve_flags
+from assessment.tenancy.service import settings_of
 from cosar_common import clock
 from cosar_common.auth import Principal
 from cosar_common.errors import Conflict, NotFound, RuleViolation
+from cosar_common.events.aggregates import pseudonym, size_band
+from cosar_common.events.assessment import CompanyRegistered
+from cosar_common.events.outbox import OutboxWriter
 from cosar_common.thesaurus_client import ThesaurusClient, require_code
 
 
@@ -30,8 +40,29 @@ async def _naf(client: ThesaurusClient, code: str) -> str:
     return concept.code
 
 
+async def emit_registered(
+    session: AsyncSession, *, outbox: OutboxWriter, company: Company, today: date
+) -> None:
+    """Put the company-registered aggregate of ``company`` in the outbox."""
+    key = (await settings_of(session, company.tenant_id)).pseudonym_key
+    payload = CompanyRegistered(
+        company=pseudonym(key, company.id),
+        naf_code=company.naf_code,
+        size_band=size_band(company.headcount),
+        headcount=company.headcount,
+        registered_on=today,
+    )
+    await outbox.add(session, payload, tenant_id=company.tenant_id)
+
+
 async def create(
-    session: AsyncSession, *, principal: Principal, data: CompanyCreate, client: ThesaurusClient
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    data: CompanyCreate,
+    client: ThesaurusClient,
+    outbox: OutboxWriter,
+    today: date,
 ) -> Company:
     """Register a member company in the caller's tenant (the tenant comes from the token)."""
     assert principal.tenant_id is not None  # guaranteed by the route's roles
@@ -56,6 +87,7 @@ async def create(
     )
     session.add(company)
     await session.flush()
+    await emit_registered(session, outbox=outbox, company=company, today=today)
     return company
 
 
@@ -74,8 +106,13 @@ async def update(
     company_id: uuid.UUID,
     data: CompanyUpdate,
     client: ThesaurusClient,
+    outbox: OutboxWriter,
+    today: date,
 ) -> Company:
-    """Change a company's description (an employer only its own; staff their tenant's)."""
+    """Change a company's description (an employer only its own; staff their tenant's).
+
+    A new sector or headcount is announced again to the indicators.
+    """
     company = await get(session, principal=principal, company_id=company_id)
     if data.naf_code is not None and data.naf_code != company.naf_code:
         company.naf_code = await _naf(client, data.naf_code)
@@ -86,6 +123,8 @@ async def update(
             setattr(company, name, value)
     company.updated_at = clock.system_now()
     await session.flush()
+    if data.naf_code is not None or data.headcount is not None:
+        await emit_registered(session, outbox=outbox, company=company, today=today)
     return company
 
 

@@ -20,7 +20,6 @@ from assessment.dependencies import (
 from assessment.domain.snapshot import ActionSnapshot
 from assessment.duerp import service, view
 from assessment.duerp.builder import action_snapshot
-from assessment.duerp.events import emit_status_changed
 from assessment.duerp.models import WorkUnit
 from assessment.duerp.schemas import (
     ActionCreate,
@@ -291,24 +290,16 @@ async def update_action(
     expected: IfMatch,
     response: Response,
 ) -> ActionSnapshot:
-    action, previous = await service.update_action(
+    action = await service.update_action(
         session,
         company=company,
         action_id=action_id,
         data=data,
         expected=expected,
         principal=principal,
+        outbox=outbox,
         today=today(),
     )
-    if previous is not None:
-        await emit_status_changed(
-            session,
-            outbox=outbox,
-            company=company,
-            action=action,
-            previous=previous,
-            today=today(),
-        )
     await _etag(session, response, company)
     return action_snapshot(action)
 

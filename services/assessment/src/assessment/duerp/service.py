@@ -2,14 +2,16 @@
 
 Each use case runs in the request's transaction, takes the DUERP's optimistic lock
 (``expected`` = the client's ``If-Match``), validates every code against the thesaurus and
-only ``flush()``es. The caller has already been allowed to see the company.
+only ``flush()``es. The caller has already been allowed to see the company. A change of an
+action's status goes to the outbox in the same transaction, for the reporting service
+(pseudonymous ids, codes, dates; no text).
 """
 
 from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Any
+from typing import Any, Literal, cast
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -34,11 +36,16 @@ from assessment.duerp.schemas import (
     WorkUnitCreate,
     WorkUnitUpdate,
 )
-from assessment.tenancy.service import rating_method, rating_violation
+from assessment.tenancy.service import rating_method, rating_violation, settings_of
 from cosar_common import clock
 from cosar_common.auth import Principal
 from cosar_common.errors import NotFound, RuleViolation
+from cosar_common.events.aggregates import pseudonym
+from cosar_common.events.assessment import ActionState, ActionStatusChanged, PriorityLevel
+from cosar_common.events.outbox import OutboxWriter
 from cosar_common.thesaurus_client import ThesaurusClient, require_code
+
+MeasureKindLiteral = Literal["intrinsic", "collective", "individual", "instructions"]
 
 
 async def open_duerp(session: AsyncSession, company: Company) -> Duerp:
@@ -450,9 +457,10 @@ async def update_action(
     data: ActionUpdate,
     expected: int,
     principal: Principal,
+    outbox: OutboxWriter,
     today: date,
-) -> tuple[Action, str | None]:
-    """Change an action; returns it and its previous status when the status changed.
+) -> Action:
+    """Change an action; a change of status is announced in the outbox.
 
     Finishing an action flags its risk for re-rating (the measure changed the situation);
     abandoning one needs its reason.
@@ -495,4 +503,34 @@ async def update_action(
     elif previous is not None:
         action.done_on = None
     await session.flush()
-    return action, previous
+    if previous is not None:
+        await _emit_status_changed(
+            session, outbox=outbox, company=company, action=action, previous=previous, today=today
+        )
+    return action
+
+
+async def _emit_status_changed(
+    session: AsyncSession,
+    *,
+    outbox: OutboxWriter,
+    company: Company,
+    action: Action,
+    previous: str,
+    today: date,
+) -> None:
+    settings = await settings_of(session, company.tenant_id)
+    risk = await session.get(Risk, action.risk_id) if action.risk_id else None
+    payload = ActionStatusChanged(
+        company=pseudonym(settings.pseudonym_key, company.id),
+        action=pseudonym(settings.pseudonym_key, action.id),
+        measure_kind=cast(MeasureKindLiteral, action.measure_kind),
+        hazard_code=risk.hazard_code if risk else None,
+        priority=cast(PriorityLevel, risk.priority) if risk else None,
+        previous_status=cast(ActionState, previous),
+        status=cast(ActionState, action.status),
+        deadline=action.deadline,
+        done_on=action.done_on,
+        changed_on=today,
+    )
+    await outbox.add(session, payload, tenant_id=company.tenant_id)
