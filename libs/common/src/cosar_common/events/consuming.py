@@ -2,7 +2,8 @@
 
 ``consume_once`` handles one message per transaction; ``consume_batch`` handles a batch of
 messages (a FastStream ``batch=True`` subscriber) with one transaction per tenant present in the
-batch, which is what lets a consumer keep up with a busy topic.
+batch, which is what lets a consumer keep up with a busy topic. ``subscriber_router`` is how
+every service subscribes its handler to its topics.
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ import logging
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from itertools import groupby
-from typing import TypeVar
+from typing import Any, TypeVar
 
+from faststream import AckPolicy
+from faststream.kafka import KafkaRouter
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -113,3 +116,28 @@ async def processed_count(session_factory: SessionFactory, *, consumer: str) -> 
             .where(ProcessedEvent.consumer == consumer)
         )
         return int(count or 0)
+
+
+def subscriber_router(
+    handler: Callable[..., Awaitable[Any]],
+    *topics: str,
+    group_id: str,
+    title: str,
+    description: str,
+) -> KafkaRouter:
+    """A FastStream router with ``handler`` subscribed to ``topics`` in ``group_id``.
+
+    A new consumer group reads each topic from its start (the events are the history); a
+    message whose handler raises is not acknowledged, so it is redelivered (NACK_ON_ERROR).
+    ``title`` and ``description`` name the subscription in the AsyncAPI document.
+    """
+    router = KafkaRouter()
+    router.subscriber(
+        *topics,
+        group_id=group_id,
+        auto_offset_reset="earliest",
+        ack_policy=AckPolicy.NACK_ON_ERROR,
+        title=title,
+        description=description,
+    )(handler)
+    return router

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import logging
 
-from faststream import AckPolicy
 from faststream.kafka import KafkaRouter
 from pydantic import ValidationError
 
 from assessment.reference import service
 from cosar_common.events import RawEnvelope, UnknownEvent, VersionPublished
-from cosar_common.events.consuming import consume_once
+from cosar_common.events.consuming import consume_once, subscriber_router
 from cosar_common.events.topics import THESAURUS_EVENTS
 from cosar_common.runtime import RuntimeDep
 from cosar_common.thesaurus_client import HttpThesaurusClient
@@ -45,13 +44,10 @@ async def on_thesaurus_event(envelope: RawEnvelope, runtime: RuntimeDep) -> None
 
 def build_router(group_id: str) -> KafkaRouter:
     """The subscribers, in the consumer group of this deployment (configurable for tests)."""
-    router = KafkaRouter()
-    router.subscriber(
+    return subscriber_router(
+        on_thesaurus_event,
         THESAURUS_EVENTS,
         group_id=group_id,
-        auto_offset_reset="earliest",
-        ack_policy=AckPolicy.NACK_ON_ERROR,
         title="assessment:thesaurus.events",
         description="Versions publiées du thésaurus : mémorisées pour valider les codes.",
-    )(on_thesaurus_event)
-    return router
+    )

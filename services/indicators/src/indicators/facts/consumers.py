@@ -12,7 +12,6 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from faststream import AckPolicy
 from faststream.kafka import KafkaRouter
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -25,6 +24,7 @@ from cosar_common.events.assessment import (
     DuerpPublished,
     FichePublished,
 )
+from cosar_common.events.consuming import subscriber_router
 from cosar_common.events.dead_letter import DeadLettered
 from cosar_common.events.envelope import EventPayload
 from cosar_common.events.inbox import claim
@@ -129,15 +129,12 @@ async def on_event(envelope: RawEnvelope, runtime: RuntimeDep) -> None:
 
 
 def build_router(group_id: str) -> KafkaRouter:
-    router = KafkaRouter()
-    router.subscriber(
+    return subscriber_router(
+        on_event,
         ASSESSMENT_EVENTS,
         REPORTING_EVENTS,
         THESAURUS_EVENTS,
         group_id=group_id,
-        auto_offset_reset="earliest",
-        ack_policy=AckPolicy.NACK_ON_ERROR,
         title="indicators:aggregates",
         description="Agrégats des DUERP, fiches et bilans : alimentent le schéma en étoile.",
-    )(on_event)
-    return router
+    )

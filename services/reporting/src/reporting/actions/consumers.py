@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import logging
 
-from faststream import AckPolicy
 from faststream.kafka import KafkaRouter
 from pydantic import ValidationError
 
 from cosar_common.events import RawEnvelope, UnknownEvent
 from cosar_common.events.assessment import ActionStatusChanged
-from cosar_common.events.consuming import consume_once
+from cosar_common.events.consuming import consume_once, subscriber_router
 from cosar_common.events.topics import ASSESSMENT_EVENTS
 from cosar_common.runtime import RuntimeDep
 from reporting.actions import service
@@ -35,13 +34,10 @@ async def on_assessment_event(envelope: RawEnvelope, runtime: RuntimeDep) -> Non
 
 
 def build_router(group_id: str) -> KafkaRouter:
-    router = KafkaRouter()
-    router.subscriber(
+    return subscriber_router(
+        on_assessment_event,
         ASSESSMENT_EVENTS,
         group_id=group_id,
-        auto_offset_reset="earliest",
-        ack_policy=AckPolicy.NACK_ON_ERROR,
         title="reporting:assessment.events",
         description="Changements d'état des actions des plans : pré-remplissent la partie IV.",
-    )(on_assessment_event)
-    return router
+    )
