@@ -63,11 +63,11 @@ class ActionCounts(Aggregate):
     done_on_time: int = Field(default=0, ge=0, description="due actions done by their deadline")
 
 
-class DuerpPublished(EventPayload):
-    """A company published a version of its DUERP: its anonymised aggregates."""
+class PublishedContribution(EventPayload):
+    """The header of a company's published contribution (a DUERP or fiche version): whose it
+    is (pseudonym), which version, when and for which year, and its denominators (sector,
+    size band, headcount). Each event adds its own aggregates after these fields."""
 
-    event_type: ClassVar[str] = "assessment.duerp-published"
-    schema_version: ClassVar[int] = 1
     topic: ClassVar[str] = ASSESSMENT_EVENTS
 
     company: Pseudonym = Field(pattern=PSEUDONYM_PATTERN)
@@ -77,6 +77,14 @@ class DuerpPublished(EventPayload):
     naf_code: str = Field(pattern=CODE_PATTERN)
     size_band: SizeBand
     headcount: int = Field(ge=0, description="denominator of prevalences")
+
+
+class DuerpPublished(PublishedContribution):
+    """A company published a version of its DUERP: its anonymised aggregates."""
+
+    event_type: ClassVar[str] = "assessment.duerp-published"
+    schema_version: ClassVar[int] = 1
+
     work_units: int = Field(ge=0)
     work_units_major_or_important: int = Field(ge=0)
     jobs: list[JobCount] = Field(
@@ -97,20 +105,12 @@ class RecommendedActionAggregate(Aggregate):
     count: int = Field(ge=1)
 
 
-class FichePublished(EventPayload):
+class FichePublished(PublishedContribution):
     """An SPSTI published a version of a company's fiche d'entreprise: aggregates only."""
 
     event_type: ClassVar[str] = "assessment.fiche-published"
     schema_version: ClassVar[int] = 1
-    topic: ClassVar[str] = ASSESSMENT_EVENTS
 
-    company: Pseudonym = Field(pattern=PSEUDONYM_PATTERN)
-    version: int = Field(ge=1)
-    published_on: dt.date
-    year: int = Field(ge=2000, le=2200)
-    naf_code: str = Field(pattern=CODE_PATTERN)
-    size_band: SizeBand
-    headcount: int = Field(ge=0)
     exposures: list[ExposureAggregate] = Field(default_factory=list)
     recommended_actions: list[RecommendedActionAggregate] = Field(default_factory=list)
 
