@@ -15,6 +15,7 @@ from pypdf import PdfReader
 
 from assessment.domain.snapshot import DuerpSnapshot
 from assessment.exports import (
+    EXPORTERS,
     ExportInput,
     VersionHistoryEntry,
     render_ods,
@@ -313,3 +314,20 @@ def test_french_number_formats() -> None:
     assert fr_number(1234567) == f"1{NNBSP}234{NNBSP}567"
     assert fr_percent(Decimal("0.3333")) == f"33,3{NNBSP}%"
     assert fr_money(Decimal("1850")) == f"1{NNBSP}850{NNBSP}€"
+
+
+def test_each_format_is_answered_with_its_media_type_as_an_attachment() -> None:
+    data = export_input()
+    expected = {
+        "pdf": (render_pdf, "application/pdf"),
+        "xlsx": (render_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        "ods": (render_ods, "application/vnd.oasis.opendocument.spreadsheet"),
+    }
+    assert EXPORTERS.formats == tuple(expected)  # the route's formats, in the OpenAPI order
+    for fmt, (render, media_type) in expected.items():
+        response = EXPORTERS.render(fmt, data, name="DUERP-12345678901234-v3").response()
+        assert response.body == render(data)
+        assert response.headers["content-type"] == media_type
+        assert response.headers["content-disposition"] == (
+            f'attachment; filename="DUERP-12345678901234-v3.{fmt}"'
+        )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import APIRouter, Depends, Query, Response, status
 
@@ -14,13 +14,7 @@ from assessment.dependencies import (
 )
 from assessment.domain.diff import SnapshotDiff
 from assessment.domain.snapshot import DuerpSnapshot
-from assessment.exports import (
-    ExportInput,
-    VersionHistoryEntry,
-    render_ods,
-    render_pdf,
-    render_xlsx,
-)
+from assessment.exports import EXPORTERS
 from assessment.versions import service
 from assessment.versions.schemas import (
     CseConsultation,
@@ -39,11 +33,10 @@ router = APIRouter(prefix="/companies/{company_id}/duerp/versions", tags=["versi
 # The CSE records its opinion; the employer may record it for the CSE too.
 CsePrincipal = Annotated[Principal, Depends(require(Permission.CSE_OPINION_RECORD))]
 
-MEDIA = {
-    "pdf": "application/pdf",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "ods": "application/vnd.oasis.opendocument.spreadsheet",
-}
+if TYPE_CHECKING:
+    ExportFormat = str
+else:
+    ExportFormat = EXPORTERS.format_type()
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, summary="Publier une version (immuable)")
@@ -115,36 +108,13 @@ async def read_version(
 @router.get("/{number}/export.{fmt}", summary="Exporter une version : PDF, XLSX ou ODS")
 async def export(
     number: int,
-    fmt: Literal["pdf", "xlsx", "ods"],
+    fmt: ExportFormat,
     company: CompanyDep,
     _: VersionReaderPrincipal,
     session: SessionDep,
 ) -> Response:
-    versions = [v for v in await service.versions_of(session, company.id) if v.number <= number]
-    if not versions or versions[-1].number != number:
-        await service.get_version(session, company.id, number)  # raises the French 404
-    version = versions[-1]
-    data = ExportInput(
-        snapshot=service.snapshot_of(version),
-        hash=version.content_hash,
-        history=[
-            VersionHistoryEntry(
-                number=v.number,
-                published_at=v.published_at,
-                published_by=v.published_by,
-                hash=v.content_hash,
-            )
-            for v in versions
-        ],
-        tenant_name=company.tenant_id,
-    )
-    render = {"pdf": render_pdf, "xlsx": render_xlsx, "ods": render_ods}[fmt]
-    filename = f"DUERP-{company.siret}-v{number}.{fmt}"
-    return Response(
-        render(data),
-        media_type=MEDIA[fmt],
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    document = await service.export(session, company=company, number=number, fmt=fmt)
+    return document.response()
 
 
 @router.post(

@@ -1,4 +1,4 @@
-"""Published versions of the DUERP: publish, read, verify the chain, compare, CSE opinion.
+"""Published versions of the DUERP: publish, read, verify the chain, compare, export, CSE.
 
 Publishing freezes the open DUERP into a snapshot, seals it (canonical JSON, SHA-256, chained
 to the previous version) and, in the same transaction, puts the anonymised aggregates in the
@@ -22,11 +22,13 @@ from assessment.domain.snapshot import DuerpSnapshot
 from assessment.duerp import repository
 from assessment.duerp.builder import build_snapshot
 from assessment.duerp.service import open_duerp
+from assessment.exports import EXPORTERS, ExportInput, VersionHistoryEntry
 from assessment.tenancy.service import method_of, settings_of
 from assessment.versions.models import CseConsultation, DocumentVersion
 from assessment.versions.schemas import CseConsultationIn
 from cosar_common import clock
 from cosar_common.auth import Principal
+from cosar_common.documents import Document
 from cosar_common.errors import Conflict, NotFound
 from cosar_common.events.aggregates import pseudonym
 from cosar_common.events.outbox import OutboxWriter
@@ -191,6 +193,29 @@ async def diff(
     old = snapshot_of(await get_version(session, company_id, from_number))
     new = snapshot_of(await get_version(session, company_id, to_number))
     return diff_snapshots(old, new)
+
+
+async def export(session: AsyncSession, *, company: Company, number: int, fmt: str) -> Document:
+    """Version ``number`` rendered as ``fmt`` (one of ``EXPORTERS``), with the history up to it."""
+    versions = [v for v in await versions_of(session, company.id) if v.number <= number]
+    if not versions or versions[-1].number != number:
+        await get_version(session, company.id, number)  # raises the French 404
+    version = versions[-1]
+    data = ExportInput(
+        snapshot=snapshot_of(version),
+        hash=version.content_hash,
+        history=[
+            VersionHistoryEntry(
+                number=v.number,
+                published_at=v.published_at,
+                published_by=v.published_by,
+                hash=v.content_hash,
+            )
+            for v in versions
+        ],
+        tenant_name=company.tenant_id,
+    )
+    return EXPORTERS.render(fmt, data, name=f"DUERP-{company.siret}-v{number}")
 
 
 async def record_consultation(
