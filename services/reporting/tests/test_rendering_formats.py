@@ -13,7 +13,14 @@ from pydantic import ValidationError
 from reporting.domain.presentation import Quantity, present
 from reporting.domain.report import ReportInput, parse_report_input
 from reporting.domain.report_figures import compute_report
-from reporting.rendering import RenderInput, ReportStatus, render_html, render_odt
+from reporting.rendering import (
+    EXPORTERS,
+    RenderInput,
+    ReportStatus,
+    render_html,
+    render_odt,
+    render_pdf,
+)
 from reporting.rendering.charts import MATERIAL_CHART_TITLE
 from reporting.rendering.content import build_document
 
@@ -203,4 +210,23 @@ def test_figures_must_be_those_of_the_report_year() -> None:
             revision=1,
             status=ReportStatus.DRAFT,
             tenant_name="SPSTI",
+        )
+
+
+def test_the_page_is_shown_in_place_and_the_files_are_attachments() -> None:
+    data = render_input()
+    assert EXPORTERS.formats == ("html", "pdf", "odt")  # the route's formats, in the OpenAPI order
+    page = EXPORTERS.render("html", data, name="bilan-26130012300017-2024-r1").response()
+    assert page.body == render_html(data).encode()
+    assert page.headers["content-type"] == "text/html; charset=utf-8"
+    assert "content-disposition" not in page.headers
+    for fmt, render, media_type in (
+        ("pdf", render_pdf, "application/pdf"),
+        ("odt", render_odt, "application/vnd.oasis.opendocument.text"),
+    ):
+        response = EXPORTERS.render(fmt, data, name="bilan-26130012300017-2024-r1").response()
+        assert response.body == render(data)
+        assert response.headers["content-type"] == media_type
+        assert response.headers["content-disposition"] == (
+            f'attachment; filename="bilan-26130012300017-2024-r1.{fmt}"'
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import APIRouter, File, Response, UploadFile, status
 
@@ -14,7 +14,7 @@ from cosar_common.thesaurus_client import ThesaurusDep
 from reporting.dependencies import ReportPrincipal, SettingsDep
 from reporting.domain.figures import RateSettings
 from reporting.establishments import service as establishments
-from reporting.rendering import RenderInput, ReportStatus, render_html, render_odt, render_pdf
+from reporting.rendering import EXPORTERS
 from reporting.reports import service
 from reporting.reports.accident_import import RegisterRefused, parse_register
 from reporting.reports.figures import figures_view
@@ -188,11 +188,10 @@ async def correct(
     return summary(await service.correct(session, principal=principal, report=report))
 
 
-MEDIA = {
-    "html": "text/html; charset=utf-8",
-    "pdf": "application/pdf",
-    "odt": "application/vnd.oasis.opendocument.text",
-}
+if TYPE_CHECKING:
+    DocumentFormat = str
+else:
+    DocumentFormat = EXPORTERS.format_type()
 
 
 @router.get(
@@ -201,35 +200,12 @@ MEDIA = {
 )
 async def document(
     report_id: uuid.UUID,
-    fmt: Literal["html", "pdf", "odt"],
+    fmt: DocumentFormat,
     principal: ReportPrincipal,
     session: SessionDep,
     settings: SettingsDep,
 ) -> Response:
-    report = await service.get(session, principal=principal, report_id=report_id)
-    establishment = await establishments.get(
-        session, principal=principal, establishment_id=report.establishment_id
+    rendered = await service.render_document(
+        session, principal=principal, report_id=report_id, settings=rate_settings(settings), fmt=fmt
     )
-    data, figures = await service.figures_of(session, report, rate_settings(settings))
-    finalised = report.status == service.FINALISED
-    render_input = RenderInput(
-        report=data,
-        figures=figures,
-        establishment_name=establishment.name,
-        siret=establishment.siret,
-        naf_code=establishment.naf_code,
-        revision=report.revision,
-        status=ReportStatus.FINALISED if finalised else ReportStatus.DRAFT,
-        finalised_at=report.finalised_at if finalised else None,
-        content_hash=report.content_hash if finalised else None,
-        tenant_name=report.tenant_id,
-    )
-    if fmt == "html":
-        return Response(render_html(render_input), media_type=MEDIA["html"])
-    body = render_pdf(render_input) if fmt == "pdf" else render_odt(render_input)
-    name = f"bilan-{establishment.siret}-{report.year}-r{report.revision}.{fmt}"
-    return Response(
-        body,
-        media_type=MEDIA[fmt],
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return rendered.response()

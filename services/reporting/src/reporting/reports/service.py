@@ -4,6 +4,7 @@ A report revision is edited while it is a draft (optimistic lock through ``If-Ma
 finalising freezes input and figures as canonical JSON with its SHA-256, chained to the
 previous revision of the same establishment and year, and puts the aggregates in the outbox
 in the same transaction. A correction is a new draft revision; a finalised one never changes.
+Any revision renders as a document (``EXPORTERS``: HTML page, PDF, ODT).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from cosar_common import clock
 from cosar_common.auth import Principal
 from cosar_common.concurrency import take_lock
+from cosar_common.documents import Document
 from cosar_common.errors import Conflict, NotFound, RuleViolation
 from cosar_common.events.aggregates import pseudonym
 from cosar_common.events.outbox import OutboxWriter
@@ -30,7 +32,9 @@ from reporting.domain.report import ReportInput, parse_report_input
 from reporting.domain.report_figures import ReportFigures, compute_report
 from reporting.domain.validation import ReportInputError
 from reporting.domain.vocabulary import DiseaseRegime
+from reporting.establishments import service as establishments
 from reporting.establishments.models import Establishment
+from reporting.rendering import EXPORTERS, RenderInput, ReportStatus
 from reporting.reports.figures import FiguresView, figures_view, report_finalised
 from reporting.reports.models import Report
 from reporting.tenancy.service import settings_of
@@ -282,3 +286,34 @@ async def correct(session: AsyncSession, *, principal: Principal, report: Report
     session.add(row)
     await session.flush()
     return row
+
+
+async def render_document(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    report_id: uuid.UUID,
+    settings: RateSettings,
+    fmt: str,
+) -> Document:
+    """The report rendered as ``fmt`` (one of ``EXPORTERS``), its figures computed afresh."""
+    report = await get(session, principal=principal, report_id=report_id)
+    establishment = await establishments.get(
+        session, principal=principal, establishment_id=report.establishment_id
+    )
+    data, figures = await figures_of(session, report, settings)
+    finalised = report.status == FINALISED
+    render_input = RenderInput(
+        report=data,
+        figures=figures,
+        establishment_name=establishment.name,
+        siret=establishment.siret,
+        naf_code=establishment.naf_code,
+        revision=report.revision,
+        status=ReportStatus.FINALISED if finalised else ReportStatus.DRAFT,
+        finalised_at=report.finalised_at if finalised else None,
+        content_hash=report.content_hash if finalised else None,
+        tenant_name=report.tenant_id,
+    )
+    name = f"bilan-{establishment.siret}-{report.year}-r{report.revision}"
+    return EXPORTERS.render(fmt, render_input, name=name)
