@@ -8,6 +8,7 @@ import io
 from fastapi.responses import Response
 from openpyxl import Workbook
 
+from cosar_common.documents import CSV, XLSX, Document
 from indicators.api.dashboard import release_line
 from indicators.api.schemas import CellOut, IndicatorResult
 from indicators.domain.secrecy import SECRET_LABEL
@@ -66,11 +67,8 @@ def csv_response(result: IndicatorResult) -> Response:
                 for v in row
             ]
         )
-    return Response(
-        "\ufeff" + buffer.getvalue(),  # BOM: spreadsheet software reads it as UTF-8
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{_filename(result, "csv")}"'},
-    )
+    # BOM: spreadsheet software reads it as UTF-8
+    return Document("\ufeff" + buffer.getvalue(), CSV, _filename(result, "csv")).response()
 
 
 def xlsx_response(result: IndicatorResult) -> Response:
@@ -85,8 +83,4 @@ def xlsx_response(result: IndicatorResult) -> Response:
         sheet.append(row)
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return Response(
-        buffer.getvalue(),
-        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f'attachment; filename="{_filename(result, "xlsx")}"'},
-    )
+    return Document(buffer.getvalue(), XLSX, _filename(result, "xlsx")).response()

@@ -16,6 +16,7 @@ from fastapi import APIRouter, Body, Query, Response, status
 
 from cosar_common.auth import PrincipalDep
 from cosar_common.db.dependencies import OutboxDep, SessionDep
+from cosar_common.documents import CSV, Document
 from cosar_common.errors import RuleViolation
 from thesaurus.codesystems import schemas, service
 from thesaurus.codesystems.endpoints import EditorPrincipal, SystemName
@@ -40,7 +41,7 @@ class Format(StrEnum):
 
 
 MEDIA_TYPES = {
-    Format.CSV: "text/csv; charset=utf-8",
+    Format.CSV: CSV,
     Format.FHIR: "application/fhir+json",
     Format.SKOS: "text/turtle; charset=utf-8",
 }
@@ -75,11 +76,7 @@ async def export_version(
     else:
         body = (await asyncio.to_thread(to_skos, data)).encode()
     extension = {Format.CSV: "csv", Format.FHIR: "json", Format.SKOS: "ttl"}[format]
-    return Response(
-        body,
-        media_type=MEDIA_TYPES[format],
-        headers={"Content-Disposition": f'attachment; filename="{name}-{version}.{extension}"'},
-    )
+    return Document(body, MEDIA_TYPES[format], f"{name}-{version}.{extension}").response()
 
 
 def _parse(
