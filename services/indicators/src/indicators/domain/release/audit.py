@@ -43,7 +43,13 @@ from indicators.domain.release.protect import (
     leaf_of_contributor as _leaf,
 )
 from indicators.domain.secrecy import TOTAL, CellKey, TableSet, cell_key, primary_reason
-from indicators.domain.secrecy._attacker import PointPool, Requirement, probe, tolerance
+from indicators.domain.secrecy._attacker import (
+    Models,
+    PointPool,
+    Requirement,
+    probe,
+    tolerance,
+)
 from indicators.domain.secrecy.tables import Cell
 
 
@@ -123,6 +129,7 @@ def audit_cube(
         report.breaches.append(Breach(kind, intruder, name, str(key), detail, (name, key, 0.0)))
 
     pool = PointPool()
+    models = Models()
 
     def attack(
         kind: str,
@@ -131,8 +138,12 @@ def audit_cube(
         targets: Mapping[CellKey, float],
         changed: Collection[CellKey] | None = None,
     ) -> None:
-        """``targets``: cell → the sensitive amount its interval must cover ±margin."""
-        pattern = frozenset(k for k in hidden if not view.cells[k].is_empty)
+        """``targets``: cell → the sensitive amount its interval must cover ±margin.
+
+        What the intruder knows (cells empty in its view) stays in the attack, fixed: the
+        components, and so the attacker's models, are then those of every other view of the
+        same pattern, reused with other bounds (as the protection's own guard does)."""
+        pattern = frozenset(hidden)
         requirements = {}
         for key, amount in targets.items():
             need = margins.requirement(amount, integer)
@@ -141,7 +152,14 @@ def audit_cube(
         if not requirements:
             return
         found = probe(
-            view, pattern, requirements, exact=False, want_cuts=False, pool=pool, changed=changed
+            view,
+            pattern,
+            requirements,
+            exact=False,
+            want_cuts=False,
+            pool=pool,
+            changed=changed,
+            models=models,
         )
         failing = {
             key for key, outcome in found.items() if not (outcome.upper_ok and outcome.lower_ok)
@@ -149,7 +167,12 @@ def audit_cube(
         if not failing:
             return
         exact = probe(
-            view, pattern, {k: requirements[k] for k in failing}, exact=True, want_cuts=False
+            view,
+            pattern,
+            {k: requirements[k] for k in failing},
+            exact=True,
+            want_cuts=False,
+            models=models,
         )
         for key in sorted(failing):
             value, outcome = view.value(key), exact[key]
