@@ -28,9 +28,9 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Awaitable, Callable
 
 from cosar_deploy.bench import (
+    load,
     load_reference_data,
     migrate,
     password_token,
@@ -330,32 +330,6 @@ def bare_app(dsn: str):  # type: ignore[no-untyped-def]
         }
 
     return app
-
-
-async def load(
-    base: str,
-    token: str,
-    call: Callable[[httpx.AsyncClient, int], Awaitable[float]],
-    *,
-    clients: int,
-    requests: int,
-) -> list[float]:
-    latencies: list[float] = []
-    async with httpx.AsyncClient(
-        base_url=base,
-        headers={"Authorization": f"Bearer {token}"},
-        timeout=60,
-        limits=httpx.Limits(max_connections=clients),
-    ) as http:
-        for i in range(3):
-            await call(http, 10_000 + i)
-
-        async def worker(offset: int) -> None:
-            for i in range(offset, requests, clients):
-                latencies.append(await call(http, i))
-
-        await asyncio.gather(*(worker(k) for k in range(clients)))
-    return latencies
 
 
 async def main(companies: int, requests: int) -> None:

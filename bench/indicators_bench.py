@@ -35,6 +35,7 @@ from datetime import date
 import httpx
 
 from cosar_deploy.bench import (
+    load,
     load_reference_data,
     migrate,
     password_token,
@@ -149,34 +150,16 @@ def queries() -> list[dict[str, str]]:
     return out
 
 
-async def _load(
-    base: str, token: str, asked: list[dict[str, str]], *, clients: int, requests: int
-) -> list[float]:
-    latencies: list[float] = []
-    async with httpx.AsyncClient(
-        base_url=base,
-        headers={"Authorization": f"Bearer {token}"},
-        timeout=60,
-        limits=httpx.Limits(max_connections=clients),
-    ) as http:
+def _one(asked: list[dict[str, str]]):  # type: ignore[no-untyped-def]
+    async def one(http: httpx.AsyncClient, i: int) -> float:
+        query = dict(asked[i % len(asked)])
+        code = query.pop("code")
+        started = time.perf_counter()
+        response = await http.get(f"/indicators/{code}", params={"year": YEAR, **query})
+        assert response.status_code == 200, (code, query, response.text[:300])
+        return (time.perf_counter() - started) * 1000
 
-        async def one(i: int) -> float:
-            query = dict(asked[i % len(asked)])
-            code = query.pop("code")
-            started = time.perf_counter()
-            response = await http.get(f"/indicators/{code}", params={"year": YEAR, **query})
-            assert response.status_code == 200, (code, query, response.text[:300])
-            return (time.perf_counter() - started) * 1000
-
-        for i in range(len(asked)):  # every query once, unmeasured: the caches warm
-            await one(i)
-
-        async def worker(offset: int) -> None:
-            for i in range(offset, requests, clients):
-                latencies.append(await one(i))
-
-        await asyncio.gather(*(worker(k) for k in range(clients)))
-    return latencies
+    return one
 
 
 async def serve(population: Population, protected: Protected, *, requests: int) -> None:
@@ -226,8 +209,13 @@ async def serve(population: Population, protected: Protected, *, requests: int) 
             flush=True,
         )
         for clients in (1, 20):
-            latencies = await _load(
-                "http://127.0.0.1:18204", token, asked, clients=clients, requests=requests
+            latencies = await load(  # every query once, unmeasured: the caches warm
+                "http://127.0.0.1:18204",
+                token,
+                _one(asked),
+                clients=clients,
+                requests=requests,
+                warm=range(len(asked)),
             )
             report(f"    one indicator answer, HTTP, {clients} client(s)", latencies)
         print("    target: p95 < 50 ms at 20 clients")

@@ -11,6 +11,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 
 import httpx
@@ -132,3 +133,32 @@ async def password_token(keycloak_url: str, username: str) -> str:
         )
     response.raise_for_status()
     return str(response.json()["access_token"])
+
+
+async def load(
+    base: str,
+    token: str,
+    call: Callable[[httpx.AsyncClient, int], Awaitable[float]],
+    *,
+    clients: int,
+    requests: int,
+    warm: Iterable[int] = range(10_000, 10_003),
+) -> list[float]:
+    """``requests`` calls (each returns its latency in ms) by ``clients`` concurrent workers
+    sharing one HTTP client, after unmeasured calls of the ``warm`` indices."""
+    latencies: list[float] = []
+    async with httpx.AsyncClient(
+        base_url=base,
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=60,
+        limits=httpx.Limits(max_connections=clients),
+    ) as http:
+        for i in warm:
+            await call(http, i)
+
+        async def worker(offset: int) -> None:
+            for i in range(offset, requests, clients):
+                latencies.append(await call(http, i))
+
+        await asyncio.gather(*(worker(k) for k in range(clients)))
+    return latencies
