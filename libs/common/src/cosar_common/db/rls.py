@@ -69,10 +69,3 @@ def enable_tenant_rls(op: _Op, table: str, column: str = "tenant_id") -> None:
 def enable_company_scope(op: _Op, table: str, column: str) -> None:
     for statement in company_scope_sql(table, column):
         op.execute(statement)
-
-
-def disable_tenant_rls(op: _Op, table: str) -> None:
-    op.execute(f"DROP POLICY IF EXISTS company_scope ON {table}")
-    op.execute(f"DROP POLICY IF EXISTS tenant_isolation ON {table}")
-    op.execute(f"ALTER TABLE {table} NO FORCE ROW LEVEL SECURITY")
-    op.execute(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY")

@@ -71,10 +71,6 @@ async def _exposures(
     return lines
 
 
-def _recommended(draft: FicheDraft) -> list[RecommendedAction]:
-    return [RecommendedAction.model_validate(a) for a in draft.recommended_actions]
-
-
 async def view(
     session: AsyncSession, *, company: Company, client: ThesaurusClient, year: int
 ) -> FicheDraftView:

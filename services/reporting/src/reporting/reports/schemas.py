@@ -34,9 +34,3 @@ class ReportSummary(BaseModel):
 class ReportView(ReportSummary):
     input: dict[str, Any]
     figures: FiguresView
-
-
-class LineErrorOut(BaseModel):
-    line: int
-    field: str
-    message: str

@@ -287,15 +287,6 @@ async def count_concepts(session: AsyncSession, *, version_id: uuid.UUID) -> int
     return int(count or 0)
 
 
-async def count_by_level(session: AsyncSession, *, version: CodeSystemVersion) -> dict[int, int]:
-    rows = await session.execute(
-        select(Concept.level, func.count())
-        .where(Concept.version_id == version.id)
-        .group_by(Concept.level)
-    )
-    return {int(level or 0): int(n) for level, n in rows}
-
-
 # --- hierarchy -------------------------------------------------------------------------------
 
 _ANCESTORS = text(

@@ -149,9 +149,3 @@ class Hierarchy(BaseModel):
     parents: list[str]
     children: list[str]
     ancestors: list[str] = Field(description="De la racine au parent le plus proche")
-
-
-class Subsumption(BaseModel):
-    code_a: str
-    code_b: str
-    outcome: str = Field(description="equivalent, subsumes, subsumed-by, not-subsumed")

@@ -21,7 +21,6 @@ Choices for zeros, documented here because they are policy:
 from __future__ import annotations
 
 import heapq
-from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -76,11 +75,3 @@ def primary_suppression(
     """Every primary secret cell of the linked tables, with its reason, in key order."""
     reasons = {key: primary_reason(cell, rules) for key, cell in sorted(tables.cells.items())}
     return {key: reason for key, reason in reasons.items() if reason is not None}
-
-
-def primary_counts(secrets: Mapping[CellKey, SecretReason]) -> dict[SecretReason, int]:
-    """How many cells each rule made secret (for logs and reports)."""
-    counts: dict[SecretReason, int] = {}
-    for reason in secrets.values():
-        counts[reason] = counts.get(reason, 0) + 1
-    return counts
