@@ -6,6 +6,7 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy import DateTime, MetaData, String, func
+from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # Stable constraint names make Alembic migrations reproducible and readable.
@@ -28,9 +29,21 @@ class TenantMixin:
     tenant_id: Mapped[str] = mapped_column(String(64), index=True)
 
 
-class TimestampMixin:
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-
-
 def new_id() -> uuid.UUID:
     return uuid.uuid4()
+
+
+class IdMixin:
+    """A row identified by a random UUID, ``id``: the table's first column (``sort_order``),
+    as the migrations create it."""
+
+    id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), primary_key=True, default=new_id, sort_order=-1
+    )
+
+
+class TimestampMixin:
+    """When the row was inserted (the database's clock). A mixin's columns follow the class's
+    own: list it before ``TenantMixin`` where ``created_at`` precedes ``tenant_id``."""
+
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 
 from sqlalchemy import Boolean, DateTime, Integer, String, UniqueConstraint, func
-from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from cosar_common.db.base import Base, TenantMixin, new_id
+from cosar_common.db.base import Base, IdMixin, TenantMixin
 
 
-class Company(TenantMixin, Base):
+class Company(IdMixin, TenantMixin, Base):
     __tablename__ = "company"
     __table_args__ = (UniqueConstraint("tenant_id", "siret"),)
 
-    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=new_id)
     name: Mapped[str] = mapped_column(String(300))
     siret: Mapped[str] = mapped_column(String(14))
     siren: Mapped[str] = mapped_column(String(9))

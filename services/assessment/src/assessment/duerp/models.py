@@ -28,14 +28,13 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from cosar_common.db.base import Base, TenantMixin, new_id
+from cosar_common.db.base import Base, IdMixin, TenantMixin, TimestampMixin
 
 
-class Duerp(TenantMixin, Base):
+class Duerp(IdMixin, TenantMixin, Base):
     __tablename__ = "duerp"
     __table_args__ = (UniqueConstraint("company_id"),)
 
-    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=new_id)
     company_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("company.id"))
     lock_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
@@ -43,10 +42,9 @@ class Duerp(TenantMixin, Base):
     updated_by: Mapped[str | None] = mapped_column(String(200))
 
 
-class WorkUnit(TenantMixin, Base):
+class WorkUnit(IdMixin, TimestampMixin, TenantMixin, Base):
     __tablename__ = "work_unit"
 
-    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=new_id)
     company_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("company.id"), index=True)
     duerp_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("duerp.id"), index=True)
     kind: Mapped[str] = mapped_column(String(20))
@@ -56,13 +54,11 @@ class WorkUnit(TenantMixin, Base):
     # [{system, code, display}] of PCS-ESE professions, labels as validated when stored.
     jobs: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list)
     archived_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
-class Risk(TenantMixin, Base):
+class Risk(IdMixin, TimestampMixin, TenantMixin, Base):
     __tablename__ = "risk"
 
-    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=new_id)
     company_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("company.id"), index=True)
     work_unit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("work_unit.id"), index=True)
     hazard_system: Mapped[str] = mapped_column(String(100))
@@ -84,7 +80,6 @@ class Risk(TenantMixin, Base):
     deadline_months: Mapped[int | None] = mapped_column(Integer)
     needs_rerating: Mapped[bool] = mapped_column(Boolean, default=False)
     archived_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
 class RiskRatingChange(TenantMixin, Base):
@@ -102,13 +97,12 @@ class RiskRatingChange(TenantMixin, Base):
     reason: Mapped[str] = mapped_column(Text, default="")
 
 
-class PenibiliteExposure(TenantMixin, Base):
+class PenibiliteExposure(IdMixin, TenantMixin, Base):
     """A pénibilité factor assessed in a work unit (one row per factor and threshold line)."""
 
     __tablename__ = "penibilite_exposure"
     __table_args__ = (UniqueConstraint("work_unit_id", "factor_code", "threshold_code"),)
 
-    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=new_id)
     company_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("company.id"))
     work_unit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("work_unit.id"), index=True)
     factor_code: Mapped[str] = mapped_column(String(10))
@@ -121,10 +115,9 @@ class PenibiliteExposure(TenantMixin, Base):
     exposed_headcount: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class Action(TenantMixin, Base):
+class Action(IdMixin, TimestampMixin, TenantMixin, Base):
     __tablename__ = "action"
 
-    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=new_id)
     company_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("company.id"), index=True)
     duerp_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("duerp.id"))
     risk_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("risk.id"))
@@ -139,7 +132,6 @@ class Action(TenantMixin, Base):
     status: Mapped[str] = mapped_column(String(20), default="planned")
     status_reason: Mapped[str] = mapped_column(Text, default="")
     done_on: Mapped[date | None] = mapped_column(Date)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
 class CodeFlag(TenantMixin, Base):

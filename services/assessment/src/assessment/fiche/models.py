@@ -7,17 +7,16 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import DateTime, ForeignKey, Integer, Text, UniqueConstraint, func
-from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from cosar_common.db.base import Base, TenantMixin, new_id
+from cosar_common.db.base import Base, IdMixin, TenantMixin
 
 
-class FicheDraft(TenantMixin, Base):
+class FicheDraft(IdMixin, TenantMixin, Base):
     __tablename__ = "fiche_draft"
     __table_args__ = (UniqueConstraint("company_id"),)
 
-    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=new_id)
     company_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("company.id"))
     lock_version: Mapped[int] = mapped_column(Integer, default=1)
     observations: Mapped[str] = mapped_column(Text, default="")

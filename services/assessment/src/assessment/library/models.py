@@ -8,21 +8,18 @@ repository; the table holds nothing confidential.
 
 from __future__ import annotations
 
-import uuid
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, String, Text, func
-from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy import String, Text
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from cosar_common.db.base import Base, new_id
+from cosar_common.db.base import Base, IdMixin, TimestampMixin
 
 
-class LibraryEntry(Base):
+class LibraryEntry(IdMixin, TimestampMixin, Base):
     __tablename__ = "sector_library_entry"
 
-    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=new_id)
     naf_division: Mapped[str] = mapped_column(String(2), index=True)
     hazard_code: Mapped[str] = mapped_column(String(40))
     hazard_display: Mapped[str] = mapped_column(String(500))
@@ -35,4 +32,3 @@ class LibraryEntry(Base):
     proposed_by: Mapped[str | None] = mapped_column(String(200))
     reviewed_by: Mapped[str | None] = mapped_column(String(200))
     review_note: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -21,17 +21,15 @@ from sqlalchemy import (
     UniqueConstraint,
     func,
 )
-from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from cosar_common.db.base import Base, TenantMixin, new_id
+from cosar_common.db.base import Base, IdMixin, TenantMixin
 
 
-class DocumentVersion(TenantMixin, Base):
+class DocumentVersion(IdMixin, TenantMixin, Base):
     __tablename__ = "document_version"
     __table_args__ = (UniqueConstraint("company_id", "kind", "number"),)
 
-    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=new_id)
     company_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("company.id"), index=True)
     kind: Mapped[str] = mapped_column(String(10))  # duerp | fiche
     number: Mapped[int] = mapped_column(Integer)
@@ -42,13 +40,12 @@ class DocumentVersion(TenantMixin, Base):
     published_by: Mapped[str] = mapped_column(String(200))
 
 
-class CseConsultation(TenantMixin, Base):
+class CseConsultation(IdMixin, TenantMixin, Base):
     """The CSE's consultation on a DUERP version (L2312-27): date, opinion, proposals."""
 
     __tablename__ = "cse_consultation"
     __table_args__ = (UniqueConstraint("version_id"),)
 
-    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=new_id)
     company_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("company.id"))
     version_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("document_version.id"))
     consulted_on: Mapped[date] = mapped_column(Date)

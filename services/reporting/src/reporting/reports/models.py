@@ -23,14 +23,13 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from cosar_common.db.base import Base, TenantMixin, new_id
+from cosar_common.db.base import Base, IdMixin, TenantMixin
 
 
-class Report(TenantMixin, Base):
+class Report(IdMixin, TenantMixin, Base):
     __tablename__ = "report"
     __table_args__ = (UniqueConstraint("establishment_id", "year", "revision"),)
 
-    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=new_id)
     company_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), index=True)
     establishment_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("establishment.id"))
     year: Mapped[int] = mapped_column(Integer)

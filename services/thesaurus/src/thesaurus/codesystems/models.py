@@ -14,10 +14,10 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, func
-from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from cosar_common.db.base import Base, new_id
+from cosar_common.db.base import Base, IdMixin, TimestampMixin
 
 
 class VersionStatus(StrEnum):
@@ -26,10 +26,9 @@ class VersionStatus(StrEnum):
     RETIRED = "retired"
 
 
-class CodeSystem(Base):
+class CodeSystem(IdMixin, TimestampMixin, Base):
     __tablename__ = "code_system"
 
-    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=new_id)
     tenant_id: Mapped[str | None] = mapped_column(String(64))
     name: Mapped[str] = mapped_column(String(100))
     url: Mapped[str] = mapped_column(String(500), unique=True)
@@ -38,17 +37,15 @@ class CodeSystem(Base):
     publisher: Mapped[str | None] = mapped_column(String(300))
     source: Mapped[str | None] = mapped_column(Text)
     licence: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
     versions: Mapped[list[CodeSystemVersion]] = relationship(
         back_populates="code_system", lazy="raise"
     )
 
 
-class CodeSystemVersion(Base):
+class CodeSystemVersion(IdMixin, Base):
     __tablename__ = "code_system_version"
 
-    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=new_id)
     tenant_id: Mapped[str | None] = mapped_column(String(64))
     code_system_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("code_system.id"), index=True)
     version: Mapped[str] = mapped_column(String(50))

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import DateTime, ForeignKey, String, Text, func
-from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from cosar_common.db.base import Base, new_id
+from cosar_common.db.base import Base, IdMixin, TimestampMixin
 
 
 class Relationship(StrEnum):
@@ -23,20 +21,18 @@ class Relationship(StrEnum):
     NOT_RELATED = "not-related-to"
 
 
-class ConceptMap(Base):
+class ConceptMap(IdMixin, TimestampMixin, Base):
     __tablename__ = "concept_map"
 
-    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=new_id)
     tenant_id: Mapped[str | None] = mapped_column(String(64))
     name: Mapped[str] = mapped_column(String(100))
     url: Mapped[str] = mapped_column(String(500), unique=True)
     title: Mapped[str] = mapped_column(String(300))
     source_system: Mapped[str] = mapped_column(String(500), doc="canonical URL")
     target_system: Mapped[str] = mapped_column(String(500), doc="canonical URL")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
-class ConceptMapElement(Base):
+class ConceptMapElement(TimestampMixin, Base):
     __tablename__ = "concept_map_element"
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
@@ -49,4 +45,3 @@ class ConceptMapElement(Base):
     relationship: Mapped[str] = mapped_column(String(40))
     comment: Mapped[str | None] = mapped_column(Text)
     created_by: Mapped[str | None] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

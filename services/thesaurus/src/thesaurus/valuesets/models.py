@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import uuid
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, String, Text, func
-from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy import String, Text
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from cosar_common.db.base import Base, new_id
+from cosar_common.db.base import Base, IdMixin, TimestampMixin
 
 
-class ValueSet(Base):
+class ValueSet(IdMixin, TimestampMixin, Base):
     __tablename__ = "value_set"
 
-    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=new_id)
     tenant_id: Mapped[str | None] = mapped_column(String(64))
     name: Mapped[str] = mapped_column(String(100))
     url: Mapped[str] = mapped_column(String(500), unique=True)
@@ -27,4 +24,3 @@ class ValueSet(Base):
     # FHIR compose.include.filter entries: [{"property", "op", "value"}]; ops: is-a,
     # descendent-of, =, in, regex; property "concept", "level", "status" or a property code.
     filters: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
