@@ -40,7 +40,7 @@ use_bench_infrastructure()
 from cosar_common import clock
 from cosar_common.db import make_engine, make_session_factory
 from cosar_common.events import RawEnvelope, envelope_for
-from cosar_common.events.aggregates import pseudonym, size_band
+from cosar_common.events.aggregates import pseudonym
 from cosar_common.events.assessment import (
     ActionCounts,
     CompanyRegistered,
@@ -49,6 +49,7 @@ from cosar_common.events.assessment import (
     PenibiliteAggregate,
 )
 from cosar_common.events.topics import ASSESSMENT_EVENTS, key_for
+from cosar_common.vocabulary import size_band
 from cosar_deploy import infra
 from cosar_deploy.endpoints import Endpoints
 from indicators.settings import IndicatorsSettings

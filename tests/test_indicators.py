@@ -23,7 +23,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from cosar_common import clock
 from cosar_common.events import envelope_for
-from cosar_common.events.aggregates import pseudonym, size_band
+from cosar_common.events.aggregates import pseudonym
 from cosar_common.events.assessment import (
     ActionCounts,
     CompanyRegistered,
@@ -33,6 +33,7 @@ from cosar_common.events.assessment import (
     PenibiliteAggregate,
 )
 from cosar_common.events.topics import ASSESSMENT_EVENTS, INDICATORS_DEAD_LETTER, key_for
+from cosar_common.vocabulary import size_band
 from tests.assessment_client import DuerpClient, auth, create_company
 from tests.conftest import eventually
 from tests.indicators_attack import Company, attack, contains, sensitive

@@ -18,6 +18,7 @@ from typing import Annotated, Any, Protocol
 import httpx
 from fastapi import Depends, Request
 
+from cosar_common import vocabulary
 from cosar_common.auth.service_token import ServiceTokenProvider
 from cosar_common.errors import RuleViolation, ServiceUnavailable
 from cosar_common.runtime import Runtime
@@ -169,15 +170,13 @@ def _unavailable() -> ServiceUnavailable:
 
 
 SYSTEM_LABELS = {
-    "naf-rev2": "NAF rév. 2",
-    "dangers": "des dangers",
-    "pcs-ese-2017": "PCS-ESE",
-    "penibilite-facteurs": "des facteurs de pénibilité",
-    "actions-prevention": "des actions de prévention",
-    "maladies-professionnelles-rg": "des tableaux de maladies professionnelles (régime général)",
-    "maladies-professionnelles-agricole": (
-        "des tableaux de maladies professionnelles (régime agricole)"
-    ),
+    vocabulary.NAF: "NAF rév. 2",
+    vocabulary.DANGERS: "des dangers",
+    vocabulary.PCS: "PCS-ESE",
+    vocabulary.FACTORS: "des facteurs de pénibilité",
+    vocabulary.ACTIONS: "des actions de prévention",
+    vocabulary.DISEASES_GENERAL: "des tableaux de maladies professionnelles (régime général)",
+    vocabulary.DISEASES_AGRICULTURAL: "des tableaux de maladies professionnelles (régime agricole)",
 }
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from cosar_common import vocabulary
 from thesaurus.domain.model import CodeSystemData, ConceptData, Property
 
 BASE_URL = "https://cosar.example/fhir/CodeSystem"
@@ -162,7 +163,7 @@ def _occupational_diseases(rows: list[dict[str, str]]) -> list[ConceptData]:
 INSEE = "INSEE"
 SOURCES: tuple[Source, ...] = (
     Source(
-        "naf-rev2",
+        vocabulary.NAF,
         "naf2008.csv",
         "Nomenclature d'activités française (NAF rév. 2, 2008)",
         INSEE,
@@ -171,7 +172,7 @@ SOURCES: tuple[Source, ...] = (
         _hierarchical(),
     ),
     Source(
-        "pcs-ese-2017",
+        vocabulary.PCS,
         "pcs_ese2017.csv",
         "Professions et catégories socioprofessionnelles des emplois salariés d'entreprise "
         "(PCS-ESE 2017, mise à jour de la PCS-ESE 2003)",
@@ -181,7 +182,7 @@ SOURCES: tuple[Source, ...] = (
         _hierarchical(extra=("insee_asterisk",)),
     ),
     Source(
-        "pcs-2020",
+        vocabulary.PCS_2020,
         "pcs2020.csv",
         "Professions et catégories socioprofessionnelles (PCS 2020)",
         INSEE,
@@ -190,7 +191,7 @@ SOURCES: tuple[Source, ...] = (
         _hierarchical(extra=("short_label",)),
     ),
     Source(
-        "cim-10",
+        vocabulary.CIM_10,
         "cim10.csv",
         "Classification internationale des maladies (CIM-10 FR, 2021)",
         "ATIH / OMS",
@@ -200,7 +201,7 @@ SOURCES: tuple[Source, ...] = (
         _hierarchical(extra=("code_atih", "atih_type_mco_had")),
     ),
     Source(
-        "dangers",
+        vocabulary.DANGERS,
         "dangers.csv",
         "Familles et catégories de dangers (liste de départ)",
         "COSAR",
@@ -209,7 +210,7 @@ SOURCES: tuple[Source, ...] = (
         _hierarchical(extra=("penibilite_factor_codes",), multi=("penibilite_factor_codes",)),
     ),
     Source(
-        "actions-prevention",
+        vocabulary.ACTIONS,
         "actions_prevention.csv",
         "Actions en milieu de travail et types de mesures de prévention (liste de départ)",
         "COSAR",
@@ -218,7 +219,7 @@ SOURCES: tuple[Source, ...] = (
         _hierarchical(),
     ),
     Source(
-        "penibilite-facteurs",
+        vocabulary.FACTORS,
         "penibilite_facteurs.csv",
         "Facteurs de risques professionnels (C. trav. art. L4161-1, D4161-1)",
         "DILA",
@@ -227,7 +228,7 @@ SOURCES: tuple[Source, ...] = (
         _penibilite,
     ),
     Source(
-        "c2p-seuils",
+        vocabulary.C2P_THRESHOLDS,
         "c2p_seuils.csv",
         "Seuils du compte professionnel de prévention (C. trav. art. D4163-2), datés",
         "DILA",
@@ -236,7 +237,7 @@ SOURCES: tuple[Source, ...] = (
         _c2p_thresholds,
     ),
     Source(
-        "maladies-professionnelles-rg",
+        vocabulary.DISEASES_GENERAL,
         "maladies_professionnelles_rg.csv",
         "Tableaux des maladies professionnelles du régime général (CSS annexe II)",
         "DILA",
@@ -245,7 +246,7 @@ SOURCES: tuple[Source, ...] = (
         _occupational_diseases,
     ),
     Source(
-        "maladies-professionnelles-agricole",
+        vocabulary.DISEASES_AGRICULTURAL,
         "maladies_professionnelles_agricole.csv",
         "Tableaux des maladies professionnelles du régime agricole (CRPM livre VII annexe II)",
         "DILA",

@@ -1,4 +1,5 @@
-"""What every aggregate event shares: pseudonyms, code patterns, size bands.
+"""What every aggregate event shares: pseudonyms and code patterns (and the size bands of
+:mod:`cosar_common.vocabulary`).
 
 Payloads that leave a tenant carry codes, counts and keyed pseudonyms only; these types make
 that the shape of the contract (``extra="forbid"``, patterns that fit no name or SIRET).
@@ -8,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -18,26 +18,11 @@ PSEUDONYM_PATTERN = r"^[0-9a-f]{64}$"
 # Codes of the regional thesaurus (NAF, dangers, pénibilité, PCS, prevention actions).
 CODE_PATTERN = r"^[A-Za-z0-9._-]{1,40}$"
 
-SizeBand = Literal["0", "1-9", "10-49", "50-249", "250+"]
-
 
 class Aggregate(BaseModel):
     """Base of the parts of an aggregate payload: frozen, no field outside the contract."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-def size_band(headcount: int) -> SizeBand:
-    """INSEE-style headcount band; the exact headcount of a small company is not published."""
-    if headcount <= 0:
-        return "0"
-    if headcount < 10:
-        return "1-9"
-    if headcount < 50:
-        return "10-49"
-    if headcount < 250:
-        return "50-249"
-    return "250+"
 
 
 def pseudonym(key: bytes, value: object) -> Pseudonym:

@@ -18,10 +18,10 @@ from cosar_common.events.aggregates import (
     PSEUDONYM_PATTERN,
     Aggregate,
     Pseudonym,
-    SizeBand,
 )
 from cosar_common.events.envelope import EventPayload
 from cosar_common.events.topics import ASSESSMENT_EVENTS
+from cosar_common.vocabulary import SizeBand
 
 PriorityLevel = Literal["low", "moderate", "important", "major"]
 ActionState = Literal["planned", "in_progress", "done", "abandoned"]

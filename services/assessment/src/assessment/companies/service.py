@@ -17,16 +17,16 @@ from assessment.companies import repository
 from assessment.companies.models import Company
 from assessment.companies.schemas import CompanyCreate, CompanyUpdate
 from assessment.domain.siret import InvalidSiret, normalise_siret, siren_of
-from assessment.duerp.builder import NAF
 from assessment.duerp.repository import resolve_flags
 from assessment.tenancy.service import settings_of
 from cosar_common import clock
 from cosar_common.auth import Principal
 from cosar_common.errors import Conflict, NotFound, RuleViolation
-from cosar_common.events.aggregates import pseudonym, size_band
+from cosar_common.events.aggregates import pseudonym
 from cosar_common.events.assessment import CompanyRegistered
 from cosar_common.events.outbox import OutboxWriter
 from cosar_common.thesaurus_client import ThesaurusClient, require_code
+from cosar_common.vocabulary import NAF, size_band
 
 
 async def _naf(client: ThesaurusClient, code: str) -> str:

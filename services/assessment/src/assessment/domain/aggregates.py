@@ -16,7 +16,6 @@ from datetime import date
 
 from assessment.domain.snapshot import ActionStatus, DuerpSnapshot, Priority
 from cosar_common.clock import date_of
-from cosar_common.events.aggregates import size_band
 from cosar_common.events.assessment import (
     ActionCounts,
     DuerpPublished,
@@ -24,6 +23,7 @@ from cosar_common.events.assessment import (
     JobCount,
     PenibiliteAggregate,
 )
+from cosar_common.vocabulary import size_band
 
 _RANK = {p: rank for rank, p in enumerate(Priority)}
 SERIOUS = frozenset({Priority.MAJOR, Priority.IMPORTANT})

@@ -14,12 +14,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assessment.domain.snapshot import CodedValue, CompanySnapshot, Priority, WorkUnitSnapshot
 from cosar_common.clock import date_of
-from cosar_common.events.aggregates import size_band
 from cosar_common.events.assessment import (
     ExposureAggregate,
     FichePublished,
     RecommendedActionAggregate,
 )
+from cosar_common.vocabulary import size_band
 
 _RANK = {p: rank for rank, p in enumerate(Priority)}
 

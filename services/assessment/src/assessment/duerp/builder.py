@@ -33,12 +33,8 @@ from assessment.domain.snapshot import (
 from assessment.duerp import repository
 from assessment.duerp.models import Action, Duerp, PenibiliteExposure, Risk, WorkUnit
 from cosar_common.thesaurus_client import ThesaurusClient, decimal_or_none
+from cosar_common.vocabulary import C2P_THRESHOLDS, FACTORS, NAF
 
-NAF = "naf-rev2"
-DANGERS = "dangers"
-PCS = "pcs-ese-2017"
-FACTORS = "penibilite-facteurs"
-THRESHOLDS = "c2p-seuils"
 # The ten factors of L4161-1 (D4161-1), in the law's order; six have a C2P threshold.
 FACTOR_CODES = ("1a", "1b", "1c", "2a", "2b", "2c", "2d", "3a", "3b", "3c")
 C2P_FACTORS = frozenset({"2b", "2c", "2d", "3a", "3b", "3c"})
@@ -55,7 +51,7 @@ async def threshold_in_year(client: ThesaurusClient, code: str, year: int) -> Th
     values: dict[tuple[Decimal, date | None, date | None], DatedValue] = {}
     unit = None
     for day in (date(year, 1, 1), date(year, 12, 31)):
-        concept = await client.lookup(THRESHOLDS, code, on=day)
+        concept = await client.lookup(C2P_THRESHOLDS, code, on=day)
         if concept is None:
             continue
         unit = unit or concept.value("duree_unite")

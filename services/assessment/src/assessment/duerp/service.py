@@ -24,7 +24,7 @@ from assessment.domain.rating import (
 )
 from assessment.domain.snapshot import ActionStatus, MeasureSnapshot, Priority, RatingSnapshot
 from assessment.duerp import repository
-from assessment.duerp.builder import C2P_FACTORS, DANGERS, FACTORS, PCS, THRESHOLDS
+from assessment.duerp.builder import C2P_FACTORS
 from assessment.duerp.models import Action, Duerp, PenibiliteExposure, Risk, RiskRatingChange
 from assessment.duerp.models import WorkUnit as WorkUnitRow
 from assessment.duerp.schemas import (
@@ -44,6 +44,7 @@ from cosar_common.events.aggregates import pseudonym
 from cosar_common.events.assessment import ActionState, ActionStatusChanged, PriorityLevel
 from cosar_common.events.outbox import OutboxWriter
 from cosar_common.thesaurus_client import ThesaurusClient, require_code
+from cosar_common.vocabulary import C2P_THRESHOLDS, DANGERS, FACTORS, PCS
 
 MeasureKindLiteral = Literal["intrinsic", "collective", "individual", "instructions"]
 
@@ -368,7 +369,9 @@ async def set_exposure(
         )
     threshold_code = data.threshold_code or (factor.code if factor.code in C2P_FACTORS else "")
     if threshold_code:
-        line = await require_code(client, THRESHOLDS, threshold_code, field="body.threshold_code")
+        line = await require_code(
+            client, C2P_THRESHOLDS, threshold_code, field="body.threshold_code"
+        )
         if line.value("factor") != factor.code:
             raise RuleViolation(
                 f"La ligne de seuil « {threshold_code} » ne concerne pas le facteur "

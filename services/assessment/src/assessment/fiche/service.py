@@ -15,7 +15,7 @@ from assessment.domain.fiche import (
     fiche_published,
 )
 from assessment.domain.snapshot import CodedValue
-from assessment.duerp.builder import DANGERS, NAF, company_snapshot, work_unit_snapshots
+from assessment.duerp.builder import company_snapshot, work_unit_snapshots
 from assessment.duerp.service import open_duerp
 from assessment.fiche.models import FicheDraft
 from assessment.fiche.schemas import FicheDraftIn, FicheDraftView
@@ -29,8 +29,7 @@ from cosar_common.db.rows import get_or_create
 from cosar_common.events.aggregates import pseudonym
 from cosar_common.events.outbox import OutboxWriter
 from cosar_common.thesaurus_client import ThesaurusClient, require_code
-
-ACTIONS = "actions-prevention"
+from cosar_common.vocabulary import ACTIONS, DANGERS, NAF
 
 
 async def draft_of(session: AsyncSession, company: Company) -> FicheDraft:

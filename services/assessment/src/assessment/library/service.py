@@ -14,6 +14,7 @@ from assessment.library.schemas import ProposalIn, Review
 from cosar_common.auth import Permission, Principal
 from cosar_common.errors import Conflict, NotFound
 from cosar_common.thesaurus_client import ThesaurusClient, require_code
+from cosar_common.vocabulary import DANGERS
 
 PUBLISHED = "published"
 PROPOSED = "proposed"
@@ -56,7 +57,7 @@ async def listing(
 async def propose(
     session: AsyncSession, *, principal: Principal, data: ProposalIn, client: ThesaurusClient
 ) -> LibraryEntry:
-    hazard = await require_code(client, "dangers", data.hazard_code, field="body.hazard_code")
+    hazard = await require_code(client, DANGERS, data.hazard_code, field="body.hazard_code")
     entry = LibraryEntry(
         naf_division=data.naf_division,
         hazard_code=hazard.code,

@@ -14,6 +14,7 @@ from typing import Any
 
 import vl_convert
 
+from cosar_common import vocabulary
 from cosar_common.clock import PARIS
 from cosar_common.thesaurus_client import ThesaurusClient
 from indicators.api.schemas import CellOut, IndicatorResult, ReleaseOut
@@ -32,10 +33,10 @@ PANELS: list[tuple[str, Breakdown]] = [
     ("actions-on-time", Breakdown.NAF_SECTION),
 ]
 SYSTEMS = {
-    "naf_section": "naf-rev2",
-    "naf_division": "naf-rev2",
-    "hazard": "dangers",
-    "factor": "penibilite-facteurs",
+    "naf_section": vocabulary.NAF,
+    "naf_division": vocabulary.NAF,
+    "hazard": vocabulary.DANGERS,
+    "factor": vocabulary.FACTORS,
 }
 
 

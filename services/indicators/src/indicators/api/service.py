@@ -8,6 +8,7 @@ from collections import OrderedDict
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from cosar_common import vocabulary
 from cosar_common.auth import Permission, Principal
 from cosar_common.errors import Forbidden, NotFound, RuleViolation
 from cosar_common.thesaurus_client import ThesaurusClient, require_code
@@ -19,11 +20,11 @@ from indicators.settings import IndicatorsSettings
 
 REGION, TENANT = "region", "tenant"
 SYSTEMS = {
-    "naf": "naf-rev2",
-    "hazard": "dangers",
-    "hazard_family": "dangers",
-    "factor": "penibilite-facteurs",
-    "pcs": "pcs-ese-2017",
+    "naf": vocabulary.NAF,
+    "hazard": vocabulary.DANGERS,
+    "hazard_family": vocabulary.DANGERS,
+    "factor": vocabulary.FACTORS,
+    "pcs": vocabulary.PCS,
 }
 
 

@@ -16,6 +16,7 @@ from cosar_common.events.assessment import CompanyRegistered, DuerpPublished, Fi
 from cosar_common.events.reporting import ReportFinalised
 from cosar_common.events.thesaurus import VersionPublished
 from cosar_common.thesaurus_client import ThesaurusClient
+from cosar_common.vocabulary import NAF
 from indicators.facts.models import (
     AccidentFact,
     DuerpContribution,
@@ -24,8 +25,6 @@ from indicators.facts.models import (
     NafLevels,
     PenibiliteFact,
 )
-
-NAF = "naf-rev2"
 
 
 async def ensure_naf_levels(session: AsyncSession, client: ThesaurusClient, code: str) -> None:

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from cosar_common.errors import RuleViolation
+from cosar_common.vocabulary import SIZE_BANDS
 from indicators.api.schemas import (
     CellOut,
     IndicatorOut,
@@ -26,7 +27,6 @@ from indicators.domain.release.measures import (
     C2P_BY_FACTOR,
     COMPANIES_BY_HAZARD,
     EXPOSED_BY_FAMILY,
-    SIZE_BANDS,
     measure,
 )
 from indicators.domain.secrecy import SECRET_LABEL
@@ -181,7 +181,7 @@ def _groups(query: Query, sections: Mapping[str, str], present: set[Coords]) -> 
     """The (naf, size) coordinates of the rows asked for, total last."""
     naf, size = query.naf or "", query.size_band or ""
     if query.breakdown is Breakdown.SIZE_BAND:
-        rows = [(naf, s) for s in SIZE_BANDS if not size or s == size]
+        rows: list[Coords] = [(naf, s) for s in SIZE_BANDS if not size or s == size]
     elif query.breakdown is Breakdown.NAF_SECTION:
         chosen = sorted(set(sections.values()))
         rows = [(s, size) for s in chosen if not naf or s == naf]

@@ -12,6 +12,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from cosar_common.events.inbox import ProcessedEvent
+from cosar_common.vocabulary import NAF
 from indicators.domain.release.audit import AuditReport, Breach, audit_release
 from indicators.domain.release.cubes import build_cube, changes
 from indicators.domain.release.measures import measure, rate_links
@@ -60,7 +61,7 @@ def reference_date(year: int, today: date) -> date:
 
 
 async def _naf_version(session: AsyncSession) -> str:
-    return "naf-rev2"  # the hierarchy comes from the thesaurus' published NAF rév. 2
+    return NAF  # the hierarchy comes from the thesaurus' published NAF rév. 2
 
 
 def summary(report: AuditReport) -> dict[str, Any]:

@@ -12,8 +12,8 @@ from fractions import Fraction
 
 from pydantic import BaseModel
 
-from cosar_common.events.aggregates import size_band
 from cosar_common.events.reporting import AccidentCounts, DiseaseCount, ReportFinalised
+from cosar_common.vocabulary import size_band
 from reporting.domain.figures import Computed, Figure
 from reporting.domain.presentation import ROUNDING, Quantity, present, round_half_up
 from reporting.domain.report import ReportInput

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cosar_common import clock
+from cosar_common import clock, vocabulary
 from cosar_common.auth import Principal
 from cosar_common.concurrency import take_lock
 from cosar_common.documents import Document
@@ -42,8 +42,8 @@ from reporting.tenancy.service import settings_of
 DRAFT = "draft"
 FINALISED = "finalised"
 DISEASE_SYSTEMS = {
-    DiseaseRegime.GENERAL: "maladies-professionnelles-rg",
-    DiseaseRegime.AGRICULTURAL: "maladies-professionnelles-agricole",
+    DiseaseRegime.GENERAL: vocabulary.DISEASES_GENERAL,
+    DiseaseRegime.AGRICULTURAL: vocabulary.DISEASES_AGRICULTURAL,
 }
 
 

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, status
 
+from cosar_common import vocabulary
 from cosar_common.auth import Permission, Principal, PrincipalDep, require
 from cosar_common.db.dependencies import OutboxDep, SessionDep
 from thesaurus.codesystems import repository, schemas, service
@@ -15,7 +16,7 @@ router = APIRouter(prefix="/code-systems", tags=["systèmes de codes"])
 # Also the editors of the import/export and FHIR routes.
 EditorPrincipal = Annotated[Principal, Depends(require(Permission.THESAURUS_EDIT))]
 AdminPrincipal = Annotated[Principal, Depends(require(Permission.THESAURUS_RETIRE))]
-SystemName = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{0,99}$", examples=["naf-rev2"])]
+SystemName = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{0,99}$", examples=[vocabulary.NAF])]
 VersionQuery = Annotated[str | None, Query(description="Version ; par défaut la dernière publiée")]
 
 

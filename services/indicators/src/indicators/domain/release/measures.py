@@ -7,8 +7,6 @@ from __future__ import annotations
 from indicators.domain.release.audit import RateLink
 from indicators.domain.release.cubes import Measure, Shape
 
-SIZE_BANDS = ("0", "1-9", "10-49", "50-249", "250+")
-
 _BASE = (
     Measure("members", Shape.NAF_SIZE),  # member companies known to the service
     Measure("covered", Shape.NAF_SIZE),  # … whose DUERP was published in the last 12 months

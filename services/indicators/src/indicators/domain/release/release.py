@@ -10,9 +10,10 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 
+from cosar_common.vocabulary import SIZE_BANDS
 from indicators.domain.release.audit import AuditReport, audit_release
 from indicators.domain.release.cubes import TENANT, Change, Unit, build_cube, changes
-from indicators.domain.release.measures import SIZE_BANDS, measure, rate_links
+from indicators.domain.release.measures import measure, rate_links
 from indicators.domain.release.protect import (
     ALL_PASSES,
     Pass,
