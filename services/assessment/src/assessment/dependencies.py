@@ -4,14 +4,12 @@ thesaurus client (and, re-exported, the optimistic-lock header)."""
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated
 
 from fastapi import Depends
 
 from assessment.companies import service as companies
 from assessment.companies.models import Company
-from cosar_common import clock
 from cosar_common.auth import Permission, Principal, require
 from cosar_common.db.dependencies import SessionDep
 
@@ -20,11 +18,6 @@ WriterPrincipal = Annotated[Principal, Depends(require(Permission.DUERP_WRITE))]
 VersionReaderPrincipal = Annotated[Principal, Depends(require(Permission.DUERP_READ))]
 CompanyManagerPrincipal = Annotated[Principal, Depends(require(Permission.COMPANIES_MANAGE))]
 FicheWriterPrincipal = Annotated[Principal, Depends(require(Permission.FICHE_WRITE))]
-
-
-def today() -> date:
-    """Today in Paris (the platform clock): deadlines and « to update » are days of French law."""
-    return clock.today()
 
 
 async def company_in_path(

@@ -14,10 +14,10 @@ from assessment.dependencies import (
     CompanyManagerPrincipal,
     VersionReaderPrincipal,
     WriterPrincipal,
-    today,
 )
 from assessment.tenancy.service import settings_of
 from cosar_common import clock
+from cosar_common.clock import today
 from cosar_common.db.dependencies import OutboxDep, SessionDep
 from cosar_common.events.aggregates import pseudonym
 from cosar_common.thesaurus_client import ThesaurusDep

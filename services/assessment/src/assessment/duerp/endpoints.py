@@ -15,7 +15,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from assessment.dependencies import (
     CompanyDep,
     WriterPrincipal,
-    today,
 )
 from assessment.domain.snapshot import ActionSnapshot
 from assessment.duerp import service, view
@@ -33,6 +32,7 @@ from assessment.duerp.schemas import (
     WorkUnitCreate,
     WorkUnitUpdate,
 )
+from cosar_common.clock import today
 from cosar_common.concurrency import IfMatch
 from cosar_common.db.dependencies import OutboxDep, SessionDep
 from cosar_common.thesaurus_client import ThesaurusDep

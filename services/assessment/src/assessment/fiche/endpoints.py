@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
 
-from assessment.dependencies import CompanyDep, FicheWriterPrincipal, today
+from assessment.dependencies import CompanyDep, FicheWriterPrincipal
 from assessment.domain.fiche import FicheSnapshot
 from assessment.fiche import service
 from assessment.fiche.schemas import FicheDraftIn, FicheDraftView
 from assessment.versions import service as versions
 from assessment.versions.schemas import VersionSummary
+from cosar_common.clock import today
 from cosar_common.concurrency import IfMatch
 from cosar_common.db.dependencies import OutboxDep, SessionDep
 from cosar_common.integrity import ChainReport

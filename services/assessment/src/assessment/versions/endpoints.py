@@ -10,7 +10,6 @@ from assessment.dependencies import (
     CompanyDep,
     VersionReaderPrincipal,
     WriterPrincipal,
-    today,
 )
 from assessment.domain.diff import SnapshotDiff
 from assessment.domain.snapshot import DuerpSnapshot
@@ -23,6 +22,7 @@ from assessment.versions.schemas import (
     VersionSummary,
 )
 from cosar_common.auth import Permission, Principal, require
+from cosar_common.clock import today
 from cosar_common.concurrency import IfMatch
 from cosar_common.db.dependencies import OutboxDep, SessionDep
 from cosar_common.integrity import ChainReport

@@ -8,8 +8,8 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from cosar_common import clock
 from cosar_common.auth import Permission, Principal, require
-from cosar_common.clock import today as platform_today
 from cosar_common.db.dependencies import SessionDep
 from cosar_common.errors import Conflict, NotFound
 from cosar_common.thesaurus_client import ThesaurusDep
@@ -181,7 +181,7 @@ async def create_release(
             sessions,
             settings,
             year=year,
-            today=platform_today(),
+            today=clock.today(),
             made_by=principal.actor,
         )
     except releases_service.ReleaseRejected as rejected:
