@@ -151,3 +151,11 @@ def test_date_of_a_stored_instant_is_its_paris_date() -> None:
     assert clock.date_of(datetime(2026, 12, 31, 23, 30)) == date(2027, 1, 1)  # naive: UTC
     assert clock.date_of(datetime(2027, 7, 13, 21, 59, tzinfo=UTC)) == date(2027, 7, 13)
     assert clock.date_of(datetime(2027, 7, 13, 22, 0, tzinfo=UTC)) == date(2027, 7, 14)
+
+
+def test_a_stored_instant_reads_in_utc_and_in_paris_naive_taken_as_utc() -> None:
+    naive = datetime(2027, 12, 31, 23, 30)  # how the database hands a timestamp back
+    assert clock.as_utc(naive) == datetime(2027, 12, 31, 23, 30, tzinfo=UTC)
+    assert clock.paris_time(naive) == paris(2028, 1, 1, 0, 30)
+    assert clock.paris_time(naive).utcoffset() == timedelta(hours=1)
+    assert clock.date_of(naive) == date(2028, 1, 1)

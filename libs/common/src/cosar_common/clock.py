@@ -101,10 +101,19 @@ def today() -> date:
     return now().date()
 
 
+def as_utc(instant: datetime) -> datetime:
+    """An instant in UTC (a naive one is taken as UTC already, as the database stores)."""
+    return (instant if instant.tzinfo is not None else instant.replace(tzinfo=UTC)).astimezone(UTC)
+
+
+def paris_time(instant: datetime) -> datetime:
+    """An instant in French legal time (a naive one is taken as UTC)."""
+    return as_utc(instant).astimezone(PARIS)
+
+
 def date_of(instant: datetime) -> date:
     """The Paris date of an instant (a naive one is taken as UTC, as the database stores)."""
-    aware = instant if instant.tzinfo is not None else instant.replace(tzinfo=UTC)
-    return aware.astimezone(PARIS).date()
+    return paris_time(instant).date()
 
 
 def is_shifted() -> bool:

@@ -9,7 +9,7 @@ no-break space, dates as 25/11/2026 in Paris time, labels in French.
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -27,7 +27,7 @@ from assessment.domain.snapshot import (
     WorkUnitKind,
     WorkUnitSnapshot,
 )
-from cosar_common.clock import PARIS
+from cosar_common.clock import paris_time
 
 _SHA256_HEX = r"^[0-9a-f]{64}$"
 
@@ -206,16 +206,6 @@ def fr_money(amount: Decimal) -> str:
 
 def fr_months(months: int | None) -> str:
     return DASH if months is None else f"{months} mois"
-
-
-def as_utc(moment: datetime) -> datetime:
-    """A stored instant in UTC (a naive one is taken as UTC already)."""
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
-
-
-def paris_time(moment: datetime) -> datetime:
-    """A stored instant in French legal time (the platform clock's zone)."""
-    return as_utc(moment).astimezone(PARIS)
 
 
 def fr_date(value: date | datetime) -> str:

@@ -33,7 +33,6 @@ from assessment.exports.model import (
     ExportInput,
     action_plan_title,
     action_status,
-    as_utc,
     band_range,
     control_label,
     criterion_abbreviation,
@@ -46,6 +45,7 @@ from assessment.exports.model import (
     risk_caption,
     risks_by_priority,
 )
+from cosar_common.clock import as_utc
 
 TEMPLATE = "duerp.typ"
 HASH_PREFIX_LENGTH = 12

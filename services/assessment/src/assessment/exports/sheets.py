@@ -33,17 +33,16 @@ from assessment.exports.model import (
     PRIORITY_FILL,
     WORK_UNIT_KIND_FR,
     ExportInput,
-    as_utc,
     band_range,
     criterion_abbreviation,
     fr_date,
     fr_money,
     fr_percent,
-    paris_time,
     priority_label,
     risk_caption,
     risks_by_priority,
 )
+from cosar_common.clock import as_utc, paris_time
 
 GENERATOR = "COSAR (plateforme régionale de santé au travail)"
 

@@ -7,12 +7,12 @@ NAF code) is the establishment record's, given here; the address comes from the 
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, InstanceOf, model_validator
 
-from cosar_common.clock import PARIS
+from cosar_common.clock import as_utc, paris_time
 from reporting.domain.report import ReportInput
 from reporting.domain.report_figures import ReportFigures
 
@@ -82,16 +82,6 @@ class RenderInput(BaseModel):
     def hash_prefix(self) -> str | None:
         """The first characters of the hash, as the footer prints them."""
         return None if self.content_hash is None else self.content_hash[:HASH_PREFIX_LENGTH]
-
-
-def as_utc(moment: datetime) -> datetime:
-    """An instant in UTC (a naive one is taken as UTC already)."""
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
-
-
-def paris_time(moment: datetime) -> datetime:
-    """An instant in French legal time."""
-    return as_utc(moment).astimezone(PARIS)
 
 
 def fr_date(value: date | datetime) -> str:

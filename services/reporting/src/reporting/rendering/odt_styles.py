@@ -6,7 +6,7 @@ from datetime import datetime
 
 from odfdo import Document, Style, create_table_cell_style
 
-from reporting.rendering.model import as_utc, paris_time
+from cosar_common.clock import as_utc, paris_time
 
 TITLE = "Rapport_Titre"
 SUBTITLE = "Rapport_Sous-titre"
