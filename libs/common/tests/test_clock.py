@@ -159,3 +159,11 @@ def test_a_stored_instant_reads_in_utc_and_in_paris_naive_taken_as_utc() -> None
     assert clock.paris_time(naive) == paris(2028, 1, 1, 0, 30)
     assert clock.paris_time(naive).utcoffset() == timedelta(hours=1)
     assert clock.date_of(naive) == date(2028, 1, 1)
+
+
+def test_french_dates_are_read_in_paris() -> None:
+    late = datetime(2027, 2, 28, 23, 30, tzinfo=UTC)  # already 1 March in Paris
+    assert clock.fr_date(late) == "01/03/2027"
+    assert clock.fr_long_date(late) == "1er mars 2027"
+    assert clock.fr_datetime(late) == "01/03/2027 à 00:30"
+    assert clock.fr_long_date(date(2026, 12, 7)) == "7 décembre 2026"

@@ -116,6 +116,29 @@ def date_of(instant: datetime) -> date:
     return paris_time(instant).date()
 
 
+MONTHS_FR = (
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+)  # fmt: skip
+
+
+def fr_date(value: date | datetime) -> str:
+    """« 14/02/2025 », as documents print a date; an instant is read in Paris."""
+    day = date_of(value) if isinstance(value, datetime) else value
+    return day.strftime("%d/%m/%Y")
+
+
+def fr_datetime(value: datetime) -> str:
+    """« 14/02/2025 à 09:30 », Paris time."""
+    return paris_time(value).strftime("%d/%m/%Y à %H:%M")
+
+
+def fr_long_date(value: date | datetime) -> str:
+    """« 1er mars 2028 », as a page says a date in a sentence; an instant is read in Paris."""
+    day = date_of(value) if isinstance(value, datetime) else value
+    return f"{'1er' if day.day == 1 else day.day} {MONTHS_FR[day.month - 1]} {day.year}"
+
+
 def is_shifted() -> bool:
     return _current_offset() != timedelta(0)
 

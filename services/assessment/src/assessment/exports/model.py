@@ -9,7 +9,7 @@ no-break space, dates as 25/11/2026 in Paris time, labels in French.
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -27,7 +27,7 @@ from assessment.domain.snapshot import (
     WorkUnitKind,
     WorkUnitSnapshot,
 )
-from cosar_common.clock import paris_time
+from cosar_common.clock import fr_date
 
 _SHA256_HEX = r"^[0-9a-f]{64}$"
 
@@ -206,9 +206,3 @@ def fr_money(amount: Decimal) -> str:
 
 def fr_months(months: int | None) -> str:
     return DASH if months is None else f"{months} mois"
-
-
-def fr_date(value: date | datetime) -> str:
-    """« 25/11/2026 » (an instant is read in Paris time)."""
-    day = paris_time(value).date() if isinstance(value, datetime) else value
-    return day.strftime("%d/%m/%Y")

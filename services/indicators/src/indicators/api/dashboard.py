@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import html
 import json
+from datetime import date, datetime
 from typing import Any
 
 import vl_convert
 
-from cosar_common import vocabulary
-from cosar_common.clock import PARIS
+from cosar_common import clock, vocabulary
 from cosar_common.thesaurus_client import ThesaurusClient
 from indicators.api.schemas import CellOut, IndicatorResult, ReleaseOut
 from indicators.catalogue.definitions import Breakdown
@@ -111,12 +111,10 @@ def _table(result: IndicatorResult, labels: dict[tuple[str, str], str]) -> str:
 
 
 def french_date(value: object) -> str:
-    from datetime import date, datetime
-
     if isinstance(value, datetime):
-        return value.astimezone(PARIS).strftime("%d/%m/%Y à %H:%M")
+        return clock.fr_datetime(value)
     assert isinstance(value, date)
-    return value.strftime("%d/%m/%Y")
+    return clock.fr_date(value)
 
 
 def release_line(release: ReleaseOut) -> str:

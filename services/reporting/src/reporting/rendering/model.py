@@ -7,12 +7,12 @@ NAF code) is the establishment record's, given here; the address comes from the 
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, InstanceOf, model_validator
 
-from cosar_common.clock import as_utc, paris_time
+from cosar_common.clock import as_utc, fr_date
 from reporting.domain.report import ReportInput
 from reporting.domain.report_figures import ReportFigures
 
@@ -82,9 +82,3 @@ class RenderInput(BaseModel):
     def hash_prefix(self) -> str | None:
         """The first characters of the hash, as the footer prints them."""
         return None if self.content_hash is None else self.content_hash[:HASH_PREFIX_LENGTH]
-
-
-def fr_date(value: date | datetime) -> str:
-    """« 14/02/2025 »; an instant is read in French legal time."""
-    day = paris_time(value).date() if isinstance(value, datetime) else value
-    return day.strftime("%d/%m/%Y")
