@@ -377,31 +377,42 @@ def cosar_mappers() -> list[Json]:
 
 
 def portal_client(variant: Variant) -> Json:
-    """The web portal: public client, authorization code with PKCE S256 only."""
-    return {
+    """The web portal: a confidential client (backend-for-frontend), authorization code with
+    PKCE S256 only, exact redirect URIs, RP-initiated and back-channel logout."""
+    client: Json = {
         "clientId": "portal",
         "name": "Portail COSAR",
-        "description": "Portail web (code d'autorisation + PKCE S256).",
+        "description": "Portail web : client confidentiel, code d'autorisation + PKCE S256.",
         "enabled": True,
         "protocol": "openid-connect",
-        "publicClient": True,
+        "publicClient": False,
+        "clientAuthenticatorType": "client-secret",
         "standardFlowEnabled": True,
         "implicitFlowEnabled": False,
         "directAccessGrantsEnabled": False,
         "serviceAccountsEnabled": False,
-        "frontchannelLogout": True,
+        "frontchannelLogout": False,
         "fullScopeAllowed": True,
         "rootUrl": variant.portal_urls[0],
-        "redirectUris": [f"{url}/*" for url in variant.portal_urls],
+        "baseUrl": "/",
+        "redirectUris": [f"{url}/auth/callback" for url in variant.portal_urls],
         "webOrigins": list(variant.portal_urls),
         "attributes": {
             "pkce.code.challenge.method": "S256",
-            "post.logout.redirect.uris": "##".join(f"{url}/*" for url in variant.portal_urls),
+            "post.logout.redirect.uris": "##".join(f"{url}/" for url in variant.portal_urls),
+            "backchannel.logout.url": f"{variant.portal_urls[0]}/auth/backchannel-logout",
+            "backchannel.logout.session.required": "true",
+            "backchannel.logout.revoke.offline.tokens": "false",
         },
         "protocolMappers": cosar_mappers(),
         "defaultClientScopes": USER_CLIENT_SCOPES,
         "optionalClientScopes": [],
     }
+    if variant.demo:
+        # Demo only! In production Keycloak generates the secret; the operator gives it to the
+        # portal (PORTAL_CLIENT_SECRET).
+        client["secret"] = "portal-secret"  # noqa: S105 - the demo realm's published secret
+    return client
 
 
 def cli_client(variant: Variant) -> Json:

@@ -47,6 +47,7 @@ from generate_realm import (
 Json: TypeAlias = dict[str, Any]
 
 PORTAL_REDIRECT = "http://127.0.0.1:8000/auth/callback"
+PORTAL_DEMO_SECRET = "portal-secret"  # noqa: S105 - the demo realm's published secret
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -248,6 +249,15 @@ def check_portal(realm: Realm, checks: Checks) -> None:
         "scope": "openid",
         "state": secrets.token_urlsafe(8),
     }
+    status, _, page = realm.request(
+        f"{realm.oidc}/auth?"
+        + urllib.parse.urlencode(query | {"redirect_uri": PORTAL_REDIRECT + "x"})
+    )
+    checks.check(
+        "portal: a redirect URI other than the exact callback is refused",
+        lambda: status == 400 and "kc-form-login" not in page,
+        status,
+    )
     status, headers, _ = realm.request(f"{realm.oidc}/auth?{urllib.parse.urlencode(query)}")
     location = urllib.parse.unquote_plus(headers.get("Location", ""))
     checks.check(
@@ -298,15 +308,20 @@ def check_portal_login(realm: Realm, checks: Checks) -> None:
     code = urllib.parse.parse_qs(location.query).get("code", [""])[0]
     if not checks.check(f"portal: {username} logs in (code returned)", lambda: bool(code), status):
         return
-    status, body = realm.token(
-        {
-            "grant_type": "authorization_code",
-            "client_id": "portal",
-            "code": code,
-            "redirect_uri": PORTAL_REDIRECT,
-            "code_verifier": verifier,
-        }
+    exchange = {
+        "grant_type": "authorization_code",
+        "client_id": "portal",
+        "code": code,
+        "redirect_uri": PORTAL_REDIRECT,
+        "code_verifier": verifier,
+    }
+    status, body = realm.token(exchange)
+    checks.check(
+        "portal: confidential, a code without the client secret gives no token",
+        lambda: status in (400, 401) and "access_token" not in body,
+        body,
     )
+    status, body = realm.token(exchange | {"client_secret": PORTAL_DEMO_SECRET})
     access = claims(body["access_token"]) if status == 200 else {}
     checks.check(
         "portal: code + verifier give a token with tenant_id and the four audiences",
