@@ -47,7 +47,7 @@ if not isinstance(trace.get_tracer_provider(), TracerProvider):
 DEMO_PASSWORD = "demo"
 # Seconds a cached test token must still be valid for to be handed out again.
 TOKEN_MARGIN = 180
-SERVICES = ("thesaurus", "assessment", "reporting", "indicators")
+SERVICES = ("thesaurus", "assessment", "reporting", "indicators", "portal")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -137,8 +137,10 @@ class RunningService:
         return f"http://127.0.0.1:{self.port}"
 
 
-async def start_service(app: FastAPI, name: str, *, wait_ready: bool = True) -> RunningService:
-    port = free_port()
+async def start_service(
+    app: FastAPI, name: str, *, wait_ready: bool = True, port: int | None = None
+) -> RunningService:
+    port = port or free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve(), name=f"uvicorn-{name}")
@@ -242,6 +244,70 @@ async def indicators_service(
     )
     app = create_app(IndicatorsSettings(**settings))
     running = await start_service(app, "indicators")
+    yield running
+    await stop_service(running)
+
+
+async def keycloak_admin_token(infra: Endpoints, http: httpx.AsyncClient) -> str:
+    response = await http.post(
+        f"{infra.keycloak_url}/realms/master/protocol/openid-connect/token",
+        data={
+            "grant_type": "password",
+            "client_id": "admin-cli",
+            "username": infra.keycloak_admin,
+            "password": infra.keycloak_admin_password,
+        },
+    )
+    assert response.status_code == 200, response.text
+    return str(response.json()["access_token"])
+
+
+async def register_portal_url(infra: Endpoints, url: str) -> None:
+    """Add a portal address to the realm's ``portal`` client, as an operator would: its exact
+    callback, its logout return and its back-channel logout URL (the test portal listens on a
+    port of its own, so that a developer's running platform on 8000 is left alone)."""
+    async with httpx.AsyncClient(timeout=10) as http:
+        headers = {"Authorization": f"Bearer {await keycloak_admin_token(infra, http)}"}
+        admin = f"{infra.keycloak_url}/admin/realms/{infra.keycloak_realm}/clients"
+        found = await http.get(admin, params={"clientId": "portal"}, headers=headers)
+        client = found.json()[0]
+        client["redirectUris"] = sorted({*client["redirectUris"], f"{url}/auth/callback"})
+        client["webOrigins"] = sorted({*client["webOrigins"], url})
+        attributes = client["attributes"]
+        logout_uris = set(filter(None, attributes.get("post.logout.redirect.uris", "").split("##")))
+        attributes["post.logout.redirect.uris"] = "##".join(sorted({*logout_uris, f"{url}/"}))
+        attributes["backchannel.logout.url"] = f"{url}/auth/backchannel-logout"
+        updated = await http.put(f"{admin}/{client['id']}", json=client, headers=headers)
+        assert updated.status_code == 204, updated.text
+
+
+@pytest.fixture(scope="session")
+async def portal_service(
+    migrated: Endpoints,
+    thesaurus_service: RunningService,
+    assessment_service: RunningService,
+    reporting_service: RunningService,
+    indicators_service: RunningService,
+) -> AsyncIterator[RunningService]:
+    """The web portal on a port of its own, registered in the test realm's ``portal`` client,
+    calling the services above."""
+    from portal.app import create_app
+    from portal.settings import PortalSettings
+
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    await register_portal_url(migrated, url)
+    settings = service_env(
+        migrated,
+        "portal",
+        public_url=url,
+        thesaurus_url=thesaurus_service.url,
+        assessment_url=assessment_service.url,
+        reporting_url=reporting_service.url,
+        indicators_url=indicators_service.url,
+    )
+    app = create_app(PortalSettings(**settings))
+    running = await start_service(app, "portal", port=port)
     yield running
     await stop_service(running)
 

@@ -54,7 +54,7 @@ def test_endpoints_dsns():
     assert ep.owner_dsn("thesaurus", driver=None) == (
         "postgresql://thesaurus_owner:thesaurus_owner@127.0.0.1:5433/thesaurus"
     )
-    assert set(ep.app_dsns) == {"thesaurus", "assessment", "reporting", "indicators"}
+    assert set(ep.app_dsns) == {"thesaurus", "assessment", "reporting", "indicators", "portal"}
     assert ep.kafka_port == 9092
     assert ep.keycloak_issuer == "http://127.0.0.1:8080/realms/cosar"
 

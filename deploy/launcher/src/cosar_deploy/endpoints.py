@@ -10,8 +10,9 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-#: The services that own a database, in the order they are provisioned.
-SERVICES: tuple[str, ...] = ("thesaurus", "assessment", "reporting", "indicators")
+#: The services that own a database, in the order they are provisioned and started (the portal
+#: last: it is ready once the others answer).
+SERVICES: tuple[str, ...] = ("thesaurus", "assessment", "reporting", "indicators", "portal")
 
 SUPERUSER = "postgres"
 SUPERUSER_PASSWORD = "postgres"  # demo/local only  # noqa: S105

@@ -1,7 +1,8 @@
 """`platform run` and `platform test`: the README's two commands.
 
-- `run`: infrastructure up, migrations, demo data, the four services as processes, the URLs and
-  demo accounts printed; Ctrl-C stops the services and whatever infrastructure this run started.
+- `run`: infrastructure up, migrations, demo data, the four services and the portal as processes,
+  the portal's address first, then the services' and the demo accounts;
+  Ctrl-C stops the services and whatever infrastructure this run started.
 - `test`: infrastructure up (or reused), the whole pytest suite (unit and cross-service) with
   the machine's time zone set to UTC, then again (but two slow population modules) once per
   platform-clock setting of :data:`CLOCK_SETTINGS`; stops only what it started; exits with
@@ -25,10 +26,17 @@ import typer
 from cosar_deploy import infra
 from cosar_deploy.endpoints import SERVICES, Endpoints
 from cosar_deploy.paths import DEPLOY_DIR, Paths
+from cosar_deploy.system import require_command
 
 REPO_DIR = DEPLOY_DIR.parent
 DEMO_FILE = DEPLOY_DIR / "demo" / "demo-data.json"
-PORTS = {"thesaurus": 8001, "assessment": 8002, "reporting": 8003, "indicators": 8004}
+PORTS = {
+    "portal": 8000,
+    "thesaurus": 8001,
+    "assessment": 8002,
+    "reporting": 8003,
+    "indicators": 8004,
+}
 READY_TIMEOUT_S = 90.0
 
 
@@ -125,10 +133,17 @@ def _stop_services(running: Sequence[ServiceProcess]) -> None:
 
 def _print_summary(ep: Endpoints, running: Sequence[ServiceProcess]) -> None:
     lines = ["", "Plateforme COSAR démarrée.", ""]
-    for service in running:
-        lines.append(
-            f"  {service.name:<11} {service.url}/docs   (AsyncAPI : {service.url}/asyncapi)"
-        )
+    lines += [
+        f"  Portail : {service.url}/   ← à ouvrir dans un navigateur (comptes ci-dessous)"
+        for service in running
+        if service.name == "portal"
+    ]
+    lines.append("")
+    lines += [
+        f"  {service.name:<11} {service.url}/docs   (AsyncAPI : {service.url}/asyncapi)"
+        for service in running
+        if service.name != "portal"
+    ]
     lines += [
         f"  keycloak    {ep.keycloak_url}/admin/   (admin / admin, local uniquement)",
         f"  realm       {ep.keycloak_url}/realms/{ep.keycloak_realm}/account/",
@@ -317,6 +332,9 @@ def run_tests(pytest_args: list[str], *, lint: bool = True, clock_runs: bool | N
             if subprocess.call([sys.executable, *args], cwd=REPO_DIR) != 0:
                 typer.secho(f"{what} failed", fg="red", err=True)
                 raise typer.Exit(1)
+    # The portal's browser tests drive Debian's Chromium (Playwright's own download is not
+    # reachable from the machines).
+    os.environ.setdefault("COSAR_CHROMIUM", require_command("chromium", "chromium"))
     paths = Paths.from_env()
     started = infra.ensure_up(paths=paths)
     try:
