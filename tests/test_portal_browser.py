@@ -209,12 +209,16 @@ async def test_a_write_without_the_csrf_token_or_from_another_site_is_refused(
     assert "Demande refusée" in await refused.text()
     refused = await page.request.post(target, form=form(forged, "x" * 43), max_redirects=0)
     assert refused.status == 403
-    refused = await page.request.post(
-        target,
-        form=form(foreign, csrf),
-        headers={"Origin": "https://attaquant.example", "Sec-Fetch-Site": "cross-site"},
-        max_redirects=0,
-    )
+
+    def from_another_site(name: str):
+        return page.request.post(
+            target,
+            form=form(name, csrf),
+            headers={"Origin": "https://attaquant.example", "Sec-Fetch-Site": "cross-site"},
+            max_redirects=0,
+        )
+
+    refused = await from_another_site(foreign)
     assert refused.status == 403
     names = await work_unit_names(assessment_service.url, employer, BAKERY["id"])
     assert not {no_token, forged, foreign} & set(names)
@@ -229,12 +233,7 @@ async def test_a_write_without_the_csrf_token_or_from_another_site_is_refused(
     assert passed.status == 303
     await page.goto(f"{portal_service.url}/entreprises/{BAKERY['id']}")
     _, lock = await _csrf_and_lock(page)
-    passed = await page.request.post(
-        target,
-        form=form(foreign, csrf),
-        headers={"Origin": "https://attaquant.example", "Sec-Fetch-Site": "cross-site"},
-        max_redirects=0,
-    )
+    passed = await from_another_site(foreign)
     assert passed.status == 303
     names = await work_unit_names(assessment_service.url, employer, BAKERY["id"])
     assert {no_token, foreign} <= set(names)
@@ -338,3 +337,20 @@ async def test_logout_ends_the_keycloak_session_too(portal_service, demo_loaded,
     await page.goto(f"{portal_service.url}/entreprises/{BAKERY['id']}")
     # Back to Keycloak, which asks for the password again: its session ended too.
     await expect(page.locator("#password")).to_be_visible()
+
+
+async def test_a_tampered_session_cookie_is_a_new_anonymous_session(
+    portal_service, demo_loaded, context
+):
+    """A forged or altered cookie names no session: the welcome page, never an error, and
+    nothing of the logged-in person's session."""
+    page = await context.new_page()
+    await log_in(page, portal_service.url, "employer1@sst-13-marseille")
+    [cookie] = await context.cookies(portal_service.url)
+    for forged in (cookie["value"][:-1] + ("A" if cookie["value"][-1] != "A" else "B"), "x"):
+        await context.add_cookies([{**cookie, "value": forged}])
+        response = await page.goto(f"{portal_service.url}/")
+        assert response is not None
+        assert response.status == 200
+        await expect(page.get_by_role("link", name="Se connecter")).to_be_visible()
+        await expect(page.get_by_text(BAKERY["name"])).to_have_count(0)

@@ -14,6 +14,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from tests.assessment_client import auth, random_siret
+from tests.conftest import keycloak_admin_token
 
 DEMO_FILE = Path(__file__).parents[1] / "deploy" / "demo" / "demo-data.json"
 
@@ -171,17 +172,7 @@ async def test_token_for_another_audience_is_refused(assessment_service, infra):
     """A service token of 'reporting' carries the services as audience; one minted for a
     client without them (the Keycloak admin CLI) must not open the assessment API."""
     async with httpx.AsyncClient(timeout=10) as http:
-        response = await http.post(
-            f"{infra.keycloak_url}/realms/master/protocol/openid-connect/token",
-            data={
-                "grant_type": "password",
-                "client_id": "admin-cli",
-                "username": infra.keycloak_admin,
-                "password": infra.keycloak_admin_password,
-            },
-        )
-        assert response.status_code == 200
-        admin_token = response.json()["access_token"]
+        admin_token = await keycloak_admin_token(infra, http)
         refused = await http.get(f"{assessment_service.url}/companies", headers=auth(admin_token))
     assert refused.status_code == 401
 

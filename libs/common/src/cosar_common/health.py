@@ -8,15 +8,17 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from cosar_common.runtime import Runtime
 
 router = APIRouter(prefix="/health", tags=["santé"])
 
 
-async def _check_database(runtime: Runtime, timeout: float) -> str | None:
+async def check_database(engine: AsyncEngine, timeout: float) -> str | None:
+    """None when the database answers ``SELECT 1`` in time; else why not, in French."""
     try:
-        async with asyncio.timeout(timeout), runtime.engine.connect() as connection:
+        async with asyncio.timeout(timeout), engine.connect() as connection:
             await connection.execute(text("SELECT 1"))
     except Exception as exc:
         return f"injoignable ({type(exc).__name__})"
@@ -46,7 +48,7 @@ async def ready(request: Request) -> JSONResponse:
         return JSONResponse({"status": "starting"}, status_code=503)
     timeout = runtime.settings.http_timeout_s / 2
     db, kafka = await asyncio.gather(
-        _check_database(runtime, timeout), _check_kafka(runtime, timeout)
+        check_database(runtime.engine, timeout), _check_kafka(runtime, timeout)
     )
     checks: dict[str, Any] = {
         "database": {"status": "ok" if db is None else "down", **({"detail": db} if db else {})},

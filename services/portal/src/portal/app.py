@@ -19,10 +19,10 @@ import httpx
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy import text
 
 from cosar_common.auth.jwks import JwksCache
 from cosar_common.db.engine import make_engine, make_session_factory
+from cosar_common.health import check_database
 from portal.auth import oidc
 from portal.auth.routes import router as auth_router
 from portal.auth.sessions import SessionMiddleware, SessionStore
@@ -144,17 +144,9 @@ async def readiness(app: FastAPI, settings: PortalSettings) -> Response:
             return f"injoignable ({type(exc).__name__})"
         return None if response.status_code == 200 else f"HTTP {response.status_code}"
 
-    async def database() -> str | None:
-        try:
-            async with asyncio.timeout(timeout), app.state.engine.connect() as connection:
-                await connection.execute(text("SELECT 1"))
-        except Exception as exc:
-            return f"injoignable ({type(exc).__name__})"
-        return None
-
     names = ["database", "keycloak", *service_urls(settings)]
     results = await asyncio.gather(
-        database(),
+        check_database(app.state.engine, timeout),
         get_ok(settings.discovery_url),
         *(get_ok(f"{url}/health/live") for url in service_urls(settings).values()),
     )

@@ -54,7 +54,6 @@ class Answer:
     status: int
     body: Any
     headers: httpx.Headers
-    content: bytes = b""
 
 
 class Services:
@@ -74,7 +73,6 @@ class Services:
         json: Any = None,
         params: dict[str, Any] | None = None,
         headers: dict[str, str] | None = None,
-        raw: bool = False,
     ) -> Answer:
         url = self.urls[service] + path
         sent = {"Authorization": f"Bearer {token}", **(headers or {})}
@@ -92,8 +90,6 @@ class Services:
             except ValueError:
                 body = {}
             raise ApiError(response.status_code, body if isinstance(body, dict) else {})
-        if raw:
-            return Answer(response.status_code, None, response.headers, response.content)
         body = response.json() if response.content else None
         return Answer(response.status_code, body, response.headers)
 

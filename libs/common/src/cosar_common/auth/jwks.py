@@ -120,24 +120,51 @@ class TokenVerifier:
         self._verified[token] = (MappingProxyType(dict(claims)), valid_until)
 
     async def _verify(self, token: str) -> Mapping[str, Any]:
-        try:
-            header = jwt.get_unverified_header(token)
-        except jwt.PyJWTError as exc:
-            raise NotAuthenticated("Jeton illisible.", code="invalid_token") from exc
-        if header.get("alg") not in ALGORITHMS or not header.get("kid"):
-            raise NotAuthenticated("Algorithme de signature refusé.", code="invalid_token")
-        key = await self._jwks.key_for(str(header["kid"]))
-        try:
-            return jwt.decode(
-                token,
-                key=key,
-                algorithms=ALGORITHMS,
-                audience=self._audience,
-                issuer=self._issuer,
-                leeway=self._leeway,
-                options={"require": ["exp", "iat", "iss", "aud", "sub"]},
-            )
-        except jwt.ExpiredSignatureError as exc:
-            raise NotAuthenticated("Jeton expiré.", code="token_expired") from exc
-        except jwt.PyJWTError as exc:
-            raise NotAuthenticated("Jeton invalide.", code="invalid_token") from exc
+        return await verify_signed(
+            token,
+            jwks=self._jwks,
+            issuer=self._issuer,
+            audience=self._audience,
+            leeway=self._leeway,
+            require=ACCESS_TOKEN_CLAIMS,
+        )
+
+
+ACCESS_TOKEN_CLAIMS = ("exp", "iat", "iss", "aud", "sub")
+
+
+async def verify_signed(
+    token: str,
+    *,
+    jwks: JwksCache,
+    issuer: str,
+    audience: str,
+    leeway: int = 5,
+    require: tuple[str, ...] = ACCESS_TOKEN_CLAIMS,
+) -> dict[str, Any]:
+    """A realm-signed JWT's claims: allowed algorithm, key of the realm, issuer, audience, the
+    ``require``d claims, and ``exp`` whenever present. Access tokens require all of
+    :data:`ACCESS_TOKEN_CLAIMS`; other tokens of the realm (a back-channel logout token has no
+    ``exp`` to require) name theirs."""
+    try:
+        header = jwt.get_unverified_header(token)
+    except jwt.PyJWTError as exc:
+        raise NotAuthenticated("Jeton illisible.", code="invalid_token") from exc
+    if header.get("alg") not in ALGORITHMS or not header.get("kid"):
+        raise NotAuthenticated("Algorithme de signature refusé.", code="invalid_token")
+    key = await jwks.key_for(str(header["kid"]))
+    try:
+        claims: dict[str, Any] = jwt.decode(
+            token,
+            key=key,
+            algorithms=ALGORITHMS,
+            audience=audience,
+            issuer=issuer,
+            leeway=leeway,
+            options={"require": list(require)},
+        )
+    except jwt.ExpiredSignatureError as exc:
+        raise NotAuthenticated("Jeton expiré.", code="token_expired") from exc
+    except jwt.PyJWTError as exc:
+        raise NotAuthenticated("Jeton invalide.", code="invalid_token") from exc
+    return claims

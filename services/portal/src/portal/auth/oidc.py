@@ -11,10 +11,10 @@ import time
 from typing import Any
 
 import httpx
-import jwt
 from authlib.integrations.starlette_client import OAuth, StarletteOAuth2App
 
-from cosar_common.auth.jwks import ALGORITHMS, JwksCache
+from cosar_common.auth.jwks import JwksCache, verify_signed
+from cosar_common.errors import NotAuthenticated
 from portal.settings import PortalSettings
 
 BACKCHANNEL_EVENT = "http://schemas.openid.net/event/backchannel-logout"
@@ -93,27 +93,15 @@ async def refresh(
 async def verify_logout_token(
     token: str, *, jwks: JwksCache, issuer: str, audience: str
 ) -> dict[str, Any]:
-    """OpenID Connect Back-Channel Logout 1.0, §2.6: signature, iss, aud, iat, the event, a
-    ``sid`` or ``sub``, and no ``nonce``."""
+    """OpenID Connect Back-Channel Logout 1.0, §2.6: a realm-signed token for this client
+    (``iat`` required, ``exp`` checked when present), carrying the event, a ``sid`` or ``sub``,
+    and no ``nonce``."""
     try:
-        header = jwt.get_unverified_header(token)
-    except jwt.PyJWTError as exc:
-        raise LogoutTokenError("illisible") from exc
-    if header.get("alg") not in ALGORITHMS or not header.get("kid"):
-        raise LogoutTokenError("algorithme refusé")
-    key = await jwks.key_for(str(header["kid"]))
-    try:
-        claims: dict[str, Any] = jwt.decode(
-            token,
-            key=key,
-            algorithms=ALGORITHMS,
-            audience=audience,
-            issuer=issuer,
-            leeway=5,
-            options={"require": ["iat", "iss", "aud"]},  # ``exp`` is checked when present
+        claims = await verify_signed(
+            token, jwks=jwks, issuer=issuer, audience=audience, require=("iat", "iss", "aud")
         )
-    except jwt.PyJWTError as exc:
-        raise LogoutTokenError(str(exc)) from exc
+    except NotAuthenticated as exc:
+        raise LogoutTokenError(exc.message) from exc
     if BACKCHANNEL_EVENT not in (claims.get("events") or {}):
         raise LogoutTokenError("pas un jeton de déconnexion")
     if "nonce" in claims:

@@ -11,22 +11,19 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import logging
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from http.cookies import SimpleCookie
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from cosar_common import clock
 from portal.models import WebSession
-
-logger = logging.getLogger(__name__)
 
 # A session seen less than this long ago is not written back just to move ``last_seen_at``.
 TOUCH_INTERVAL = timedelta(seconds=30)
@@ -95,6 +92,19 @@ class WebSessionState:
         self.id_hash = None
 
 
+def _columns(state: WebSessionState, now: datetime) -> dict[str, Any]:
+    """What a save writes of a session, new row or update alike."""
+    return {
+        "last_seen_at": now,
+        "authenticated_at": state.authenticated_at,
+        "subject": state.subject,
+        "keycloak_sid": state.keycloak_sid,
+        "user": state.user,
+        "tokens": state.tokens,
+        "data": state.data,
+    }
+
+
 class SessionStore:
     def __init__(
         self,
@@ -155,17 +165,7 @@ class SessionStore:
                     cookie = secrets.token_urlsafe(32)
                     state.id_hash = hash_id(cookie)
                     db.add(
-                        WebSession(
-                            id_hash=state.id_hash,
-                            created_at=now,
-                            last_seen_at=now,
-                            authenticated_at=state.authenticated_at,
-                            subject=state.subject,
-                            keycloak_sid=state.keycloak_sid,
-                            user=state.user,
-                            tokens=state.tokens,
-                            data=state.data,
-                        )
+                        WebSession(id_hash=state.id_hash, created_at=now, **_columns(state, now))
                     )
             elif state.snapshot() != state._loaded or (
                 state.last_seen_at is not None and now - state.last_seen_at > TOUCH_INTERVAL
@@ -173,15 +173,7 @@ class SessionStore:
                 await db.execute(
                     update(WebSession)
                     .where(WebSession.id_hash == state.id_hash)
-                    .values(
-                        last_seen_at=now,
-                        authenticated_at=state.authenticated_at,
-                        subject=state.subject,
-                        keycloak_sid=state.keycloak_sid,
-                        user=state.user,
-                        tokens=state.tokens,
-                        data=state.data,
-                    )
+                    .values(**_columns(state, now))
                 )
             await db.commit()
         return cookie
@@ -194,10 +186,9 @@ class SessionStore:
             WebSession.keycloak_sid == sid if sid is not None else WebSession.subject == subject
         )
         async with self.session_factory() as db:
-            found = (await db.execute(select(WebSession.id_hash).where(condition))).scalars().all()
-            await db.execute(delete(WebSession).where(condition))
+            result = await db.execute(delete(WebSession).where(condition))
             await db.commit()
-        return len(found)
+        return int(getattr(result, "rowcount", 0) or 0)
 
     async def purge_expired(self) -> int:
         """Rows past the idle timeout (the nightly housekeeping; load() also drops them)."""

@@ -134,7 +134,7 @@ async def checked_write(request: Request) -> User:
     state = web_session(request)
     fields = await form_fields(request)
     if not state.authenticated:
-        back = safe_next(fields.get(NEXT_KEY) or request.headers.get("hx-current-url-path"))
+        back = safe_next(fields.get(NEXT_KEY))
         kept = {k: v for k, v in fields.items() if k not in (CSRF_FIELD, NEXT_KEY)}
         if back != "/" and kept:
             state.data[PENDING_KEY] = {"path": back, "fields": kept}
