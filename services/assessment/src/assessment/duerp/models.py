@@ -25,7 +25,7 @@ from sqlalchemy import (
     UniqueConstraint,
     func,
 )
-from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cosar_common.db.base import Base, IdMixin, TenantMixin, TimestampMixin
@@ -132,21 +132,3 @@ class Action(IdMixin, TimestampMixin, TenantMixin, Base):
     status: Mapped[str] = mapped_column(String(20), default="planned")
     status_reason: Mapped[str] = mapped_column(Text, default="")
     done_on: Mapped[date | None] = mapped_column(Date)
-
-
-class CodeFlag(TenantMixin, Base):
-    """A code in use that the thesaurus deprecated: shown on the open DUERP until replaced."""
-
-    __tablename__ = "code_flag"
-    __table_args__ = (UniqueConstraint("entity_id", "code_system", "code", "thesaurus_version"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    company_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("company.id"), index=True)
-    entity: Mapped[str] = mapped_column(String(20))  # risk | work_unit | company
-    entity_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
-    code_system: Mapped[str] = mapped_column(String(100))
-    code: Mapped[str] = mapped_column(String(40))
-    replaced_by: Mapped[list[str]] = mapped_column(JSONB, default=list)
-    thesaurus_version: Mapped[str] = mapped_column(String(50))
-    flagged_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

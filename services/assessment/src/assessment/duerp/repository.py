@@ -7,12 +7,11 @@ import uuid
 from collections.abc import Sequence
 from typing import TypeVar
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from assessment.duerp.models import (
     Action,
-    CodeFlag,
     Duerp,
     PenibiliteExposure,
     Risk,
@@ -80,28 +79,6 @@ async def exposures(
 async def actions(session: AsyncSession, duerp_id: uuid.UUID) -> Sequence[Action]:
     query = select(Action).where(Action.duerp_id == duerp_id).order_by(Action.created_at)
     return (await session.scalars(query)).all()
-
-
-async def open_flags(session: AsyncSession, company_id: uuid.UUID) -> Sequence[CodeFlag]:
-    query = (
-        select(CodeFlag)
-        .where(CodeFlag.company_id == company_id, CodeFlag.resolved_at.is_(None))
-        .order_by(CodeFlag.flagged_at, CodeFlag.code)
-    )
-    return (await session.scalars(query)).all()
-
-
-async def resolve_flags(session: AsyncSession, entity_id: uuid.UUID, system: str) -> None:
-    """A code was replaced on ``entity_id``: its deprecation warnings are done with."""
-    await session.execute(
-        update(CodeFlag)
-        .where(
-            CodeFlag.entity_id == entity_id,
-            CodeFlag.code_system == system,
-            CodeFlag.resolved_at.is_(None),
-        )
-        .values(resolved_at=clock.system_now())
-    )
 
 
 Owned = TypeVar("Owned", WorkUnit, Risk, Action)

@@ -36,6 +36,7 @@ from assessment.duerp.schemas import (
     WorkUnitCreate,
     WorkUnitUpdate,
 )
+from assessment.reference.service import resolve_flags
 from assessment.tenancy.service import rating_method, rating_violation, settings_of
 from cosar_common import clock
 from cosar_common.auth import Principal
@@ -135,7 +136,7 @@ async def update_work_unit(
         unit.kind = data.kind.value
     if jobs is not None:
         unit.jobs = jobs
-        await repository.resolve_flags(session, unit.id, PCS)
+        await resolve_flags(session, unit.id, PCS)
     await session.flush()
     return unit
 

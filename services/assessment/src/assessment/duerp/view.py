@@ -14,6 +14,7 @@ from assessment.duerp.builder import action_snapshot, build_snapshot
 from assessment.duerp.schemas import ActionPlanView, CodeWarning, DuerpView
 from assessment.duerp.service import open_duerp
 from assessment.exports.model import PAPRIPACT_HEADCOUNT
+from assessment.reference.service import open_flags
 from assessment.tenancy.service import rating_method
 from assessment.versions.service import latest
 from cosar_common import clock
@@ -48,7 +49,7 @@ async def read(
         published_by="",
         previous_hash=last.content_hash if last else None,
     )
-    flags = await repository.open_flags(session, company.id)
+    flags = await open_flags(session, company.id)
     age = (today - clock.date_of(last.published_at)).days if last else None
     return DuerpView(
         company=snapshot.company,
