@@ -12,7 +12,14 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from assessment.companies.models import Company
-from assessment.domain.penibilite import DatedValue, annex, is_above_threshold, threshold_for_year
+from assessment.domain.penibilite import (
+    C2P_FACTORS,
+    FACTOR_CODES,
+    DatedValue,
+    annex,
+    is_above_threshold,
+    threshold_for_year,
+)
 from assessment.domain.rating import RatingMethod
 from assessment.domain.snapshot import (
     ActionSnapshot,
@@ -34,10 +41,6 @@ from assessment.duerp import repository
 from assessment.duerp.models import Action, Duerp, PenibiliteExposure, Risk, WorkUnit
 from cosar_common.thesaurus_client import ThesaurusClient, decimal_or_none
 from cosar_common.vocabulary import C2P_THRESHOLDS, FACTORS, NAF
-
-# The ten factors of L4161-1 (D4161-1), in the law's order; six have a C2P threshold.
-FACTOR_CODES = ("1a", "1b", "1c", "2a", "2b", "2c", "2d", "3a", "3b", "3c")
-C2P_FACTORS = frozenset({"2b", "2c", "2d", "3a", "3b", "3c"})
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from typing import Any, Literal, cast
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from assessment.companies.models import Company
+from assessment.domain.penibilite import C2P_FACTORS
 from assessment.domain.rating import (
     RatingError,
     RatingMethod,
@@ -24,7 +25,6 @@ from assessment.domain.rating import (
 )
 from assessment.domain.snapshot import ActionStatus, MeasureSnapshot, Priority, RatingSnapshot
 from assessment.duerp import repository
-from assessment.duerp.builder import C2P_FACTORS
 from assessment.duerp.models import Action, Duerp, PenibiliteExposure, Risk, RiskRatingChange
 from assessment.duerp.models import WorkUnit as WorkUnitRow
 from assessment.duerp.schemas import (

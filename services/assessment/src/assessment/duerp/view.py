@@ -8,12 +8,12 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from assessment.companies.models import Company
+from assessment.domain.action_plan import action_plan_title, is_papripact
 from assessment.domain.snapshot import ActionStatus
 from assessment.duerp import repository
 from assessment.duerp.builder import action_snapshot, build_snapshot
 from assessment.duerp.schemas import ActionPlanView, CodeWarning, DuerpView
 from assessment.duerp.service import open_duerp
-from assessment.exports.model import PAPRIPACT_HEADCOUNT
 from assessment.reference.service import open_flags
 from assessment.tenancy.service import rating_method
 from assessment.versions.service import latest
@@ -87,15 +87,9 @@ async def action_plan(session: AsyncSession, *, company: Company, today: date) -
         for a in actions
         if a.status in open_states and a.deadline is not None and a.deadline < today
     ]
-    papripact = company.headcount >= PAPRIPACT_HEADCOUNT
     return ActionPlanView(
-        kind="papripact" if papripact else "list",
-        title=(
-            "Programme annuel de prévention des risques professionnels et d'amélioration des "
-            "conditions de travail (PAPRIPACT)"
-            if papripact
-            else "Liste des actions de prévention"
-        ),
+        kind="papripact" if is_papripact(company.headcount) else "list",
+        title=action_plan_title(company.headcount),
         actions=sorted(actions, key=lambda a: (a.deadline or date.max, a.title)),
         overdue=overdue,
         total_cost_eur=sum((a.cost_eur or Decimal(0) for a in actions), Decimal(0)),
