@@ -8,13 +8,13 @@ from datetime import timedelta
 from fastapi import APIRouter, status
 from pydantic import BaseModel
 
-from assessment.companies import service
-from assessment.companies.schemas import Company, CompanyCreate, CompanyToUpdate, CompanyUpdate
-from assessment.dependencies import (
+from assessment.api.dependencies import (
     CompanyManagerPrincipal,
     VersionReaderPrincipal,
     WriterPrincipal,
 )
+from assessment.companies import service
+from assessment.companies.schemas import Company, CompanyCreate, CompanyToUpdate, CompanyUpdate
 from assessment.tenancy.service import settings_of
 from assessment.versions.service import last_versions
 from cosar_common import clock

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 from fastapi import APIRouter, Depends, Query, Response, status
 
-from assessment.dependencies import (
+from assessment.api.dependencies import (
     CompanyDep,
     VersionReaderPrincipal,
     WriterPrincipal,
