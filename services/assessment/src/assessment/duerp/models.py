@@ -9,6 +9,8 @@ Rows are archived, never deleted: published versions keep what they froze anyway
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -132,3 +134,14 @@ class Action(IdMixin, TimestampMixin, TenantMixin, Base):
     status: Mapped[str] = mapped_column(String(20), default="planned")
     status_reason: Mapped[str] = mapped_column(Text, default="")
     done_on: Mapped[date | None] = mapped_column(Date)
+
+
+@dataclass(frozen=True)
+class DuerpRows:
+    """The live rows of one open DUERP (archived ones left out), in the repository's order:
+    what ``duerp.builder`` maps into a snapshot. ``actions`` are left empty when not loaded."""
+
+    work_units: Sequence[WorkUnit]
+    risks: Sequence[Risk]
+    exposures: Sequence[PenibiliteExposure]
+    actions: Sequence[Action] = ()

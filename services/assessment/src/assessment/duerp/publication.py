@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from assessment.companies.models import Company
 from assessment.domain.aggregates import duerp_published
-from assessment.duerp import repository
+from assessment.duerp import reading, repository
 from assessment.duerp.builder import build_snapshot
 from assessment.duerp.service import open_duerp
 from assessment.tenancy.service import method_of, settings_of
@@ -42,13 +42,14 @@ async def publish(
     previous = await latest(session, company.id)
     now = clock.now_utc().replace(microsecond=0)
     number = previous.number + 1 if previous else 1
-    snapshot = await build_snapshot(
-        session,
+    assessed_year = year or clock.date_of(now).year
+    rows = await repository.load_rows(session, duerp.id)
+    snapshot = build_snapshot(
+        rows,
+        await reading.thesaurus_facts(client, company=company, rows=rows, year=assessed_year),
         company=company,
-        duerp=duerp,
         method=method_of(settings),
-        client=client,
-        year=year or clock.date_of(now).year,
+        year=assessed_year,
         number=number,
         published_at=now,
         published_by=principal.actor,
@@ -81,11 +82,7 @@ async def publish(
         published_at=now,
         published_by=principal.actor,
     )
-    units = await repository.work_units(session, duerp.id)
-    families = {
-        row.hazard_code: row.hazard_family
-        for row in await repository.risks(session, [u.id for u in units])
-    }
+    families = {row.hazard_code: row.hazard_family for row in rows.risks}
     payload = duerp_published(
         snapshot,
         company_pseudonym=pseudonym(settings.pseudonym_key, company.id),

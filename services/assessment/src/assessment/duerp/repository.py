@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from assessment.duerp.models import (
     Action,
     Duerp,
+    DuerpRows,
     PenibiliteExposure,
     Risk,
     RiskRatingChange,
@@ -79,6 +80,20 @@ async def exposures(
 async def actions(session: AsyncSession, duerp_id: uuid.UUID) -> Sequence[Action]:
     query = select(Action).where(Action.duerp_id == duerp_id).order_by(Action.created_at)
     return (await session.scalars(query)).all()
+
+
+async def load_rows(
+    session: AsyncSession, duerp_id: uuid.UUID, *, with_actions: bool = True
+) -> DuerpRows:
+    """The open DUERP's live work units with their risks and exposures (and its actions)."""
+    units = await work_units(session, duerp_id)
+    ids = [u.id for u in units]
+    return DuerpRows(
+        work_units=units,
+        risks=await risks(session, ids) if ids else [],
+        exposures=await exposures(session, ids) if ids else [],
+        actions=await actions(session, duerp_id) if with_actions else [],
+    )
 
 
 Owned = TypeVar("Owned", WorkUnit, Risk, Action)

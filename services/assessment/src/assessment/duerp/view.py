@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from assessment.companies.models import Company
 from assessment.domain.action_plan import action_plan_title, is_papripact
 from assessment.domain.snapshot import ActionStatus
-from assessment.duerp import repository
+from assessment.duerp import reading, repository
 from assessment.duerp.builder import action_snapshot, build_snapshot
 from assessment.duerp.schemas import ActionPlanView, CodeWarning, DuerpView
 from assessment.duerp.service import open_duerp
@@ -37,12 +37,12 @@ async def read(
 ) -> DuerpView:
     duerp = await open_duerp(session, company)
     last = await latest(session, company.id)
-    snapshot = await build_snapshot(
-        session,
+    rows = await repository.load_rows(session, duerp.id)
+    snapshot = build_snapshot(
+        rows,
+        await reading.thesaurus_facts(client, company=company, rows=rows, year=today.year),
         company=company,
-        duerp=duerp,
         method=await rating_method(session, company.tenant_id),
-        client=client,
         year=today.year,
         number=(last.number + 1) if last else 1,
         published_at=clock.now_utc(),
