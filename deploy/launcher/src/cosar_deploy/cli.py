@@ -24,7 +24,7 @@ def run() -> None:
 @app.command("test", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def suite(
     ctx: typer.Context,
-    lint: bool = typer.Option(True, help="Run ruff and mypy before the tests"),
+    lint: bool = typer.Option(True, help="Run ruff, mypy and lint-imports before the tests"),
     clock_runs: bool | None = typer.Option(
         None,
         "--clock-runs/--no-clock-runs",

@@ -243,10 +243,14 @@ def run() -> None:
         infra.stop([name for name, ours in started.items() if ours], paths=paths)
 
 
+# The import contracts ([tool.importlinter] in pyproject.toml): import-linter has no
+# `python -m` entry, so its `lint-imports` command is called from `-c`.
+LINT_IMPORTS = "from importlinter.cli import lint_imports_command; lint_imports_command()"
 LINT_STEPS = (
     ("ruff check", ["-m", "ruff", "check", "."]),
     ("ruff format --check", ["-m", "ruff", "format", "--check", "."]),
     ("mypy", ["-m", "mypy"]),
+    ("lint-imports", ["-c", LINT_IMPORTS]),
 )
 
 

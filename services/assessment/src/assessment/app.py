@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from assessment.companies.endpoints import router as companies_router
-from assessment.duerp.endpoints import router as duerp_router
-from assessment.fiche.endpoints import router as fiche_router
-from assessment.library.endpoints import router as library_router
+from assessment.api.companies import router as companies_router
+from assessment.api.duerp import router as duerp_router
+from assessment.api.fiche import router as fiche_router
+from assessment.api.library import router as library_router
+from assessment.api.reference import router as reference_router
+from assessment.api.tenancy import router as settings_router
+from assessment.api.versions import router as versions_router
 from assessment.reference.consumers import build_router as build_reference_consumers
-from assessment.reference.endpoints import router as reference_router
 from assessment.settings import AssessmentSettings
-from assessment.tenancy.endpoints import router as settings_router
-from assessment.versions.endpoints import router as versions_router
 from cosar_common.app import create_service_app
 from cosar_common.thesaurus_client import connect_thesaurus
 

@@ -17,7 +17,7 @@ from assessment.companies import repository
 from assessment.companies.models import Company
 from assessment.companies.schemas import CompanyCreate, CompanyUpdate
 from assessment.domain.siret import InvalidSiret, normalise_siret, siren_of
-from assessment.duerp.repository import resolve_flags
+from assessment.reference.service import resolve_flags
 from assessment.tenancy.service import settings_of
 from cosar_common import clock
 from cosar_common.auth import Principal

@@ -17,6 +17,10 @@ from assessment.domain.snapshot import CodedValue, PenibiliteAnnexLine, WorkUnit
 
 _FOUR_DECIMALS = Decimal("0.0001")
 
+# The ten factors of L4161-1 (D4161-1), in the law's order; six have a C2P threshold.
+FACTOR_CODES = ("1a", "1b", "1c", "2a", "2b", "2c", "2d", "3a", "3b", "3c")
+C2P_FACTORS = frozenset({"2b", "2c", "2d", "3a", "3b", "3c"})
+
 
 @dataclass(frozen=True)
 class DatedValue:

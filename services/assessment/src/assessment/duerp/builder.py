@@ -1,18 +1,17 @@
 """Turn the open DUERP's rows into a :class:`DuerpSnapshot`: what the writers see, and what a
-publication freezes. Pénibilité exposures are evaluated here against the C2P thresholds in
-force in the year assessed, read from the thesaurus's dated thresholds."""
+publication freezes. A pure mapping, without I/O: the rows come from
+``repository.load_rows``, the thesaurus's labels and C2P thresholds of the year assessed from
+``duerp.reading``. Pénibilité exposures are judged here against those thresholds."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from assessment.companies.models import Company
-from assessment.domain.penibilite import DatedValue, annex, is_above_threshold, threshold_for_year
+from assessment.domain.penibilite import C2P_FACTORS, FACTOR_CODES, annex, is_above_threshold
 from assessment.domain.rating import RatingMethod
 from assessment.domain.snapshot import (
     ActionSnapshot,
@@ -30,45 +29,29 @@ from assessment.domain.snapshot import (
     WorkUnitKind,
     WorkUnitSnapshot,
 )
-from assessment.duerp import repository
-from assessment.duerp.models import Action, Duerp, PenibiliteExposure, Risk, WorkUnit
-from cosar_common.thesaurus_client import ThesaurusClient, decimal_or_none
-from cosar_common.vocabulary import C2P_THRESHOLDS, FACTORS, NAF
-
-# The ten factors of L4161-1 (D4161-1), in the law's order; six have a C2P threshold.
-FACTOR_CODES = ("1a", "1b", "1c", "2a", "2b", "2c", "2d", "3a", "3b", "3c")
-C2P_FACTORS = frozenset({"2b", "2c", "2d", "3a", "3b", "3c"})
+from assessment.duerp.models import Action, DuerpRows, PenibiliteExposure, Risk
+from cosar_common.vocabulary import FACTORS, NAF
 
 
 @dataclass(frozen=True)
 class Threshold:
+    """A C2P threshold line over the year assessed (prorated) and the unit of its duration."""
+
     value: Decimal | None
     unit: str | None
 
 
-async def threshold_in_year(client: ThesaurusClient, code: str, year: int) -> Threshold:
-    """The C2P threshold line ``code`` over ``year``, prorated when the law changed mid-year."""
-    values: dict[tuple[Decimal, date | None, date | None], DatedValue] = {}
-    unit = None
-    for day in (date(year, 1, 1), date(year, 12, 31)):
-        concept = await client.lookup(C2P_THRESHOLDS, code, on=day)
-        if concept is None:
-            continue
-        unit = unit or concept.value("duree_unite")
-        for prop in concept.properties.get("duree_valeur", []):
-            value = decimal_or_none(prop.value)
-            if value is not None:
-                key = (value, prop.valid_from, prop.valid_to)
-                values[key] = DatedValue(value, prop.valid_from, prop.valid_to)
-    return Threshold(threshold_for_year(list(values.values()), year), unit)
+NO_THRESHOLD = Threshold(None, None)
 
 
-async def factor_labels(client: ThesaurusClient) -> dict[str, str]:
-    labels = {}
-    for code in FACTOR_CODES:
-        concept = await client.lookup(FACTORS, code)
-        labels[code] = concept.display if concept else code
-    return labels
+@dataclass(frozen=True)
+class ThesaurusFacts:
+    """What the snapshot shows from the thesaurus: the company's NAF label, the factors'
+    labels and, by threshold line code, the C2P thresholds of the year assessed."""
+
+    naf_display: str
+    factor_labels: Mapping[str, str]
+    thresholds: Mapping[str, Threshold]
 
 
 def _risk(row: Risk, method_key: str) -> RiskSnapshot:
@@ -102,12 +85,10 @@ def _score(value: Decimal) -> Decimal:
     return normalised.quantize(Decimal(1)) if normalised == normalised.to_integral() else normalised
 
 
-async def _exposure(
-    row: PenibiliteExposure, client: ThesaurusClient, year: int
+def _exposure(
+    row: PenibiliteExposure, thresholds: Mapping[str, Threshold]
 ) -> PenibiliteExposureSnapshot:
-    threshold = Threshold(None, None)
-    if row.threshold_code:
-        threshold = await threshold_in_year(client, row.threshold_code, year)
+    threshold = thresholds[row.threshold_code] if row.threshold_code else NO_THRESHOLD
     return PenibiliteExposureSnapshot(
         factor=CodedValue(system=FACTORS, code=row.factor_code, display=row.factor_display),
         threshold_code=row.threshold_code or None,
@@ -144,15 +125,12 @@ def action_snapshot(row: Action) -> ActionSnapshot:
     )
 
 
-async def work_unit_snapshots(
-    session: AsyncSession, duerp: Duerp, client: ThesaurusClient, year: int, method_key: str
+def work_unit_snapshots(
+    rows: DuerpRows, thresholds: Mapping[str, Threshold], method_key: str
 ) -> list[WorkUnitSnapshot]:
-    units: Sequence[WorkUnit] = await repository.work_units(session, duerp.id)
-    ids = [u.id for u in units]
-    risks = await repository.risks(session, ids) if ids else []
-    exposures = await repository.exposures(session, ids) if ids else []
+    """The work units with their risk lines and pénibilité exposures, in the rows' order."""
     out = []
-    for unit in units:
+    for unit in rows.work_units:
         out.append(
             WorkUnitSnapshot(
                 id=unit.id,
@@ -161,9 +139,9 @@ async def work_unit_snapshots(
                 description=unit.description,
                 headcount=unit.headcount,
                 jobs=[CodedValue.model_validate(j) for j in unit.jobs],
-                risks=[_risk(r, method_key) for r in risks if r.work_unit_id == unit.id],
+                risks=[_risk(r, method_key) for r in rows.risks if r.work_unit_id == unit.id],
                 penibilite=[
-                    await _exposure(e, client, year) for e in exposures if e.work_unit_id == unit.id
+                    _exposure(e, thresholds) for e in rows.exposures if e.work_unit_id == unit.id
                 ],
             )
         )
@@ -182,10 +160,9 @@ def company_snapshot(company: Company, naf_display: str) -> CompanySnapshot:
     )
 
 
-async def penibilite_annex(
-    client: ThesaurusClient, units: Sequence[WorkUnitSnapshot], headcount: int
+def penibilite_annex(
+    labels: Mapping[str, str], units: Sequence[WorkUnitSnapshot], headcount: int
 ) -> list[PenibiliteAnnexLine]:
-    labels = await factor_labels(client)
     factors = [
         (CodedValue(system=FACTORS, code=code, display=labels[code]), code in C2P_FACTORS)
         for code in FACTOR_CODES
@@ -193,13 +170,12 @@ async def penibilite_annex(
     return annex(units, factors, headcount)
 
 
-async def build_snapshot(
-    session: AsyncSession,
+def build_snapshot(
+    rows: DuerpRows,
+    facts: ThesaurusFacts,
     *,
     company: Company,
-    duerp: Duerp,
     method: RatingMethod,
-    client: ThesaurusClient,
     year: int,
     number: int,
     published_at: datetime,
@@ -207,19 +183,17 @@ async def build_snapshot(
     previous_hash: str | None,
 ) -> DuerpSnapshot:
     """The whole DUERP as one document (the rating method included)."""
-    naf = await client.lookup(NAF, company.naf_code)
-    units = await work_unit_snapshots(session, duerp, client, year, method.key)
-    actions = [action_snapshot(a) for a in await repository.actions(session, duerp.id)]
+    units = work_unit_snapshots(rows, facts.thresholds, method.key)
     return DuerpSnapshot(
         tenant_id=company.tenant_id,
-        company=company_snapshot(company, naf.display if naf else company.naf_code),
+        company=company_snapshot(company, facts.naf_display),
         number=number,
         published_at=published_at,
         published_by=published_by,
         assessed_year=year,
         method=method.snapshot(),
         work_units=units,
-        actions=actions,
-        penibilite_annex=await penibilite_annex(client, units, company.headcount),
+        actions=[action_snapshot(a) for a in rows.actions],
+        penibilite_annex=penibilite_annex(facts.factor_labels, units, company.headcount),
         previous_hash=previous_hash,
     )

@@ -9,6 +9,8 @@ Rows are archived, never deleted: published versions keep what they froze anyway
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -25,7 +27,7 @@ from sqlalchemy import (
     UniqueConstraint,
     func,
 )
-from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cosar_common.db.base import Base, IdMixin, TenantMixin, TimestampMixin
@@ -134,19 +136,12 @@ class Action(IdMixin, TimestampMixin, TenantMixin, Base):
     done_on: Mapped[date | None] = mapped_column(Date)
 
 
-class CodeFlag(TenantMixin, Base):
-    """A code in use that the thesaurus deprecated: shown on the open DUERP until replaced."""
+@dataclass(frozen=True)
+class DuerpRows:
+    """The live rows of one open DUERP (archived ones left out), in the repository's order:
+    what ``duerp.builder`` maps into a snapshot. ``actions`` are left empty when not loaded."""
 
-    __tablename__ = "code_flag"
-    __table_args__ = (UniqueConstraint("entity_id", "code_system", "code", "thesaurus_version"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    company_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("company.id"), index=True)
-    entity: Mapped[str] = mapped_column(String(20))  # risk | work_unit | company
-    entity_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
-    code_system: Mapped[str] = mapped_column(String(100))
-    code: Mapped[str] = mapped_column(String(40))
-    replaced_by: Mapped[list[str]] = mapped_column(JSONB, default=list)
-    thesaurus_version: Mapped[str] = mapped_column(String(50))
-    flagged_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    work_units: Sequence[WorkUnit]
+    risks: Sequence[Risk]
+    exposures: Sequence[PenibiliteExposure]
+    actions: Sequence[Action] = ()

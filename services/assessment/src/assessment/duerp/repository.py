@@ -7,13 +7,13 @@ import uuid
 from collections.abc import Sequence
 from typing import TypeVar
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from assessment.duerp.models import (
     Action,
-    CodeFlag,
     Duerp,
+    DuerpRows,
     PenibiliteExposure,
     Risk,
     RiskRatingChange,
@@ -82,25 +82,17 @@ async def actions(session: AsyncSession, duerp_id: uuid.UUID) -> Sequence[Action
     return (await session.scalars(query)).all()
 
 
-async def open_flags(session: AsyncSession, company_id: uuid.UUID) -> Sequence[CodeFlag]:
-    query = (
-        select(CodeFlag)
-        .where(CodeFlag.company_id == company_id, CodeFlag.resolved_at.is_(None))
-        .order_by(CodeFlag.flagged_at, CodeFlag.code)
-    )
-    return (await session.scalars(query)).all()
-
-
-async def resolve_flags(session: AsyncSession, entity_id: uuid.UUID, system: str) -> None:
-    """A code was replaced on ``entity_id``: its deprecation warnings are done with."""
-    await session.execute(
-        update(CodeFlag)
-        .where(
-            CodeFlag.entity_id == entity_id,
-            CodeFlag.code_system == system,
-            CodeFlag.resolved_at.is_(None),
-        )
-        .values(resolved_at=clock.system_now())
+async def load_rows(
+    session: AsyncSession, duerp_id: uuid.UUID, *, with_actions: bool = True
+) -> DuerpRows:
+    """The open DUERP's live work units with their risks and exposures (and its actions)."""
+    units = await work_units(session, duerp_id)
+    ids = [u.id for u in units]
+    return DuerpRows(
+        work_units=units,
+        risks=await risks(session, ids) if ids else [],
+        exposures=await exposures(session, ids) if ids else [],
+        actions=await actions(session, duerp_id) if with_actions else [],
     )
 
 

@@ -16,6 +16,7 @@ from typing import Any, Literal, cast
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from assessment.companies.models import Company
+from assessment.domain.penibilite import C2P_FACTORS
 from assessment.domain.rating import (
     RatingError,
     RatingMethod,
@@ -24,7 +25,6 @@ from assessment.domain.rating import (
 )
 from assessment.domain.snapshot import ActionStatus, MeasureSnapshot, Priority, RatingSnapshot
 from assessment.duerp import repository
-from assessment.duerp.builder import C2P_FACTORS
 from assessment.duerp.models import Action, Duerp, PenibiliteExposure, Risk, RiskRatingChange
 from assessment.duerp.models import WorkUnit as WorkUnitRow
 from assessment.duerp.schemas import (
@@ -36,6 +36,7 @@ from assessment.duerp.schemas import (
     WorkUnitCreate,
     WorkUnitUpdate,
 )
+from assessment.reference.service import resolve_flags
 from assessment.tenancy.service import rating_method, rating_violation, settings_of
 from cosar_common import clock
 from cosar_common.auth import Principal
@@ -135,7 +136,7 @@ async def update_work_unit(
         unit.kind = data.kind.value
     if jobs is not None:
         unit.jobs = jobs
-        await repository.resolve_flags(session, unit.id, PCS)
+        await resolve_flags(session, unit.id, PCS)
     await session.flush()
     return unit
 

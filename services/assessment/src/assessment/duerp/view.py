@@ -8,12 +8,13 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from assessment.companies.models import Company
+from assessment.domain.action_plan import action_plan_title, is_papripact
 from assessment.domain.snapshot import ActionStatus
-from assessment.duerp import repository
+from assessment.duerp import reading, repository
 from assessment.duerp.builder import action_snapshot, build_snapshot
 from assessment.duerp.schemas import ActionPlanView, CodeWarning, DuerpView
 from assessment.duerp.service import open_duerp
-from assessment.exports.model import PAPRIPACT_HEADCOUNT
+from assessment.reference.service import open_flags
 from assessment.tenancy.service import rating_method
 from assessment.versions.service import latest
 from cosar_common import clock
@@ -36,19 +37,19 @@ async def read(
 ) -> DuerpView:
     duerp = await open_duerp(session, company)
     last = await latest(session, company.id)
-    snapshot = await build_snapshot(
-        session,
+    rows = await repository.load_rows(session, duerp.id)
+    snapshot = build_snapshot(
+        rows,
+        await reading.thesaurus_facts(client, company=company, rows=rows, year=today.year),
         company=company,
-        duerp=duerp,
         method=await rating_method(session, company.tenant_id),
-        client=client,
         year=today.year,
         number=(last.number + 1) if last else 1,
         published_at=clock.now_utc(),
         published_by="",
         previous_hash=last.content_hash if last else None,
     )
-    flags = await repository.open_flags(session, company.id)
+    flags = await open_flags(session, company.id)
     age = (today - clock.date_of(last.published_at)).days if last else None
     return DuerpView(
         company=snapshot.company,
@@ -86,15 +87,9 @@ async def action_plan(session: AsyncSession, *, company: Company, today: date) -
         for a in actions
         if a.status in open_states and a.deadline is not None and a.deadline < today
     ]
-    papripact = company.headcount >= PAPRIPACT_HEADCOUNT
     return ActionPlanView(
-        kind="papripact" if papripact else "list",
-        title=(
-            "Programme annuel de prévention des risques professionnels et d'amélioration des "
-            "conditions de travail (PAPRIPACT)"
-            if papripact
-            else "Liste des actions de prévention"
-        ),
+        kind="papripact" if is_papripact(company.headcount) else "list",
+        title=action_plan_title(company.headcount),
         actions=sorted(actions, key=lambda a: (a.deadline or date.max, a.title)),
         overdue=overdue,
         total_cost_eur=sum((a.cost_eur or Decimal(0) for a in actions), Decimal(0)),

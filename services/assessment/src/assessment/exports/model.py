@@ -31,9 +31,6 @@ from cosar_common.clock import fr_date
 
 _SHA256_HEX = r"^[0-9a-f]{64}$"
 
-#: L4121-3-1: from 50 employees the action list becomes an annual programme (PAPRIPACT).
-PAPRIPACT_HEADCOUNT = 50
-
 NNBSP = "\u202f"  # narrow no-break space: thousands separator and before « % » or « € »
 DASH = "—"
 
@@ -134,16 +131,6 @@ def band_range(band: MethodBand) -> str:
     low = None if band.min_score is None else f"≥ {fr_number(band.min_score)}"
     high = None if band.max_score is None else f"< {fr_number(band.max_score)}"
     return " et ".join(part for part in (low, high) if part) or "toutes valeurs"
-
-
-def action_plan_title(headcount: int) -> str:
-    """PAPRIPACT from 50 employees, a list of prevention actions below (L4121-3-1)."""
-    if headcount >= PAPRIPACT_HEADCOUNT:
-        return (
-            "Programme annuel de prévention des risques professionnels et d'amélioration "
-            "des conditions de travail (PAPRIPACT)"
-        )
-    return "Liste des actions de prévention"
 
 
 def risks_by_priority(snapshot: DuerpSnapshot) -> list[tuple[WorkUnitSnapshot, RiskSnapshot]]:

@@ -17,6 +17,7 @@ from typing import Any
 
 import typst
 
+from assessment.domain.action_plan import action_plan_title
 from assessment.domain.snapshot import (
     ActionSnapshot,
     DuerpSnapshot,
@@ -31,7 +32,6 @@ from assessment.exports.model import (
     PRIORITY_FILL,
     WORK_UNIT_KIND_FR,
     ExportInput,
-    action_plan_title,
     action_status,
     band_range,
     control_label,

@@ -15,6 +15,7 @@ from assessment.domain.fiche import (
     fiche_published,
 )
 from assessment.domain.snapshot import CodedValue
+from assessment.duerp import reading, repository
 from assessment.duerp.builder import company_snapshot, work_unit_snapshots
 from assessment.duerp.service import open_duerp
 from assessment.fiche.models import FicheDraft
@@ -29,7 +30,7 @@ from cosar_common.db.rows import get_or_create
 from cosar_common.events.aggregates import pseudonym
 from cosar_common.events.outbox import OutboxWriter
 from cosar_common.thesaurus_client import ThesaurusClient, require_code
-from cosar_common.vocabulary import ACTIONS, DANGERS, NAF
+from cosar_common.vocabulary import ACTIONS, DANGERS
 
 
 async def draft_of(session: AsyncSession, company: Company) -> FicheDraft:
@@ -64,7 +65,9 @@ async def _exposures(
 ) -> list[FicheExposure]:
     duerp = await open_duerp(session, company)
     method = await rating_method(session, company.tenant_id)
-    units = await work_unit_snapshots(session, duerp, client, year, method.key)
+    rows = await repository.load_rows(session, duerp.id, with_actions=False)
+    thresholds = await reading.thresholds_in_year(client, rows.exposures, year)
+    units = work_unit_snapshots(rows, thresholds, method.key)
     lines = exposures_from_duerp(units, company.headcount)
     lines += [FicheExposure.model_validate({**e, "source": "visite"}) for e in draft.exposures]
     return lines
@@ -135,10 +138,9 @@ async def publish(
     previous = await latest(session, company.id, FICHE)
     now = clock.now_utc().replace(microsecond=0)
     year = clock.date_of(now).year
-    naf = await client.lookup(NAF, company.naf_code)
     fiche = FicheSnapshot(
         tenant_id=company.tenant_id,
-        company=company_snapshot(company, naf.display if naf else company.naf_code),
+        company=company_snapshot(company, await reading.naf_display(client, company)),
         number=previous.number + 1 if previous else 1,
         published_at=now,
         published_by=principal.actor,

@@ -1,14 +1,17 @@
-"""Keep track of the thesaurus versions published (fed by ``thesaurus.version-published``)."""
+"""Keep track of the thesaurus versions published (fed by ``thesaurus.version-published``)
+and of the codes in use that they deprecated: flagged here, resolved when the code is replaced."""
 
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import select, text
+from sqlalchemy import select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from assessment.reference.models import KnownCodeSystemVersion
+from assessment.reference.models import CodeFlag, KnownCodeSystemVersion
+from cosar_common import clock
 from cosar_common.events import RawEnvelope, VersionPublished
 
 
@@ -57,3 +60,25 @@ async def list_known(
     if code_system:
         query = query.where(KnownCodeSystemVersion.code_system == code_system)
     return (await session.scalars(query)).all()
+
+
+async def open_flags(session: AsyncSession, company_id: uuid.UUID) -> Sequence[CodeFlag]:
+    query = (
+        select(CodeFlag)
+        .where(CodeFlag.company_id == company_id, CodeFlag.resolved_at.is_(None))
+        .order_by(CodeFlag.flagged_at, CodeFlag.code)
+    )
+    return (await session.scalars(query)).all()
+
+
+async def resolve_flags(session: AsyncSession, entity_id: uuid.UUID, system: str) -> None:
+    """A code was replaced on ``entity_id``: its deprecation warnings are done with."""
+    await session.execute(
+        update(CodeFlag)
+        .where(
+            CodeFlag.entity_id == entity_id,
+            CodeFlag.code_system == system,
+            CodeFlag.resolved_at.is_(None),
+        )
+        .values(resolved_at=clock.system_now())
+    )

@@ -1,8 +1,9 @@
-"""Published versions of the DUERP: publish, read, verify the chain, compare, export, CSE.
+"""Published versions (DUERP and fiche d'entreprise): seal, read, verify the chain, compare,
+export, CSE consultations.
 
-Publishing freezes the open DUERP into a snapshot, seals it (canonical JSON, SHA-256, chained
-to the previous version) and, in the same transaction, puts the anonymised aggregates in the
-outbox. Versions are never updated or deleted (the database refuses it).
+A version is sealed once (canonical JSON, SHA-256, chained to the previous version of the same
+document) and never updated or deleted (the database refuses it). What is sealed is the
+publishing feature's business: ``duerp.publication`` and ``fiche.service`` call :func:`seal`.
 """
 
 from __future__ import annotations
@@ -12,28 +13,20 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 from pydantic import BaseModel
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from assessment.companies import repository as companies
 from assessment.companies.models import Company
-from assessment.domain.aggregates import duerp_published
 from assessment.domain.diff import SnapshotDiff, diff_snapshots
 from assessment.domain.snapshot import DuerpSnapshot
-from assessment.duerp import repository
-from assessment.duerp.builder import build_snapshot
-from assessment.duerp.service import open_duerp
 from assessment.exports import EXPORTERS, ExportInput, VersionHistoryEntry
-from assessment.tenancy.service import method_of, settings_of
 from assessment.versions.models import CseConsultation, DocumentVersion
 from assessment.versions.schemas import CseConsultationIn
-from cosar_common import clock
 from cosar_common.auth import Principal
 from cosar_common.documents import Document
 from cosar_common.errors import Conflict, NotFound
-from cosar_common.events.aggregates import pseudonym
-from cosar_common.events.outbox import OutboxWriter
 from cosar_common.integrity import ChainReport, StoredLink, build_link, verify_chain
-from cosar_common.thesaurus_client import ThesaurusClient
 
 DUERP = "duerp"
 FICHE = "fiche"
@@ -107,76 +100,6 @@ async def seal(
     )
     session.add(version)
     await session.flush()
-    return version
-
-
-async def publish(
-    session: AsyncSession,
-    *,
-    company: Company,
-    expected: int,
-    year: int | None,
-    principal: Principal,
-    client: ThesaurusClient,
-    outbox: OutboxWriter,
-) -> DocumentVersion:
-    """Publish the open DUERP as the next numbered version and emit its aggregates."""
-    duerp = await open_duerp(session, company)
-    await repository.bump(session, duerp, expected=expected, actor=principal.actor)
-    settings = await settings_of(session, company.tenant_id)
-    previous = await latest(session, company.id)
-    now = clock.now_utc().replace(microsecond=0)
-    number = previous.number + 1 if previous else 1
-    snapshot = await build_snapshot(
-        session,
-        company=company,
-        duerp=duerp,
-        method=method_of(settings),
-        client=client,
-        year=year or clock.date_of(now).year,
-        number=number,
-        published_at=now,
-        published_by=principal.actor,
-        previous_hash=previous.content_hash if previous else None,
-    )
-    stale = [
-        risk.hazard.display
-        for unit in snapshot.work_units
-        for risk in unit.risks
-        if risk.rating.method != snapshot.method.key
-    ]
-    if stale:
-        raise Conflict(
-            "Des risques ont été cotés avec une autre méthode que celle du service "
-            f"({snapshot.method.label}) : recotez-les avant de publier ({', '.join(stale)}).",
-            code="rating_method_mismatch",
-        )
-    if not snapshot.work_units:
-        raise Conflict(
-            "Le document unique ne contient encore aucune unité de travail : rien à publier.",
-            code="empty_duerp",
-        )
-    version = await seal(
-        session,
-        company=company,
-        kind=DUERP,
-        document=snapshot,
-        number=number,
-        previous_hash=snapshot.previous_hash,
-        published_at=now,
-        published_by=principal.actor,
-    )
-    units = await repository.work_units(session, duerp.id)
-    families = {
-        row.hazard_code: row.hazard_family
-        for row in await repository.risks(session, [u.id for u in units])
-    }
-    payload = duerp_published(
-        snapshot,
-        company_pseudonym=pseudonym(settings.pseudonym_key, company.id),
-        family_of=lambda code: families.get(code),
-    )
-    await outbox.add(session, payload, tenant_id=company.tenant_id)
     return version
 
 
@@ -257,3 +180,26 @@ async def consultations(
         select(CseConsultation).where(CseConsultation.company_id == company_id)
     )
     return {c.version_id: c for c in rows}
+
+
+async def last_versions(
+    session: AsyncSession, *, principal: Principal
+) -> Sequence[tuple[Company, int | None, datetime | None]]:
+    """Each visible company with the number and date of its last DUERP version (if any)."""
+    last = (
+        select(
+            DocumentVersion.company_id,
+            func.max(DocumentVersion.number).label("number"),
+            func.max(DocumentVersion.published_at).label("published_at"),
+        )
+        .where(DocumentVersion.kind == DUERP)
+        .group_by(DocumentVersion.company_id)
+        .subquery()
+    )
+    query = (
+        companies.visible(principal)
+        .add_columns(last.c.number, last.c.published_at)
+        .outerjoin(last, last.c.company_id == Company.id)
+        .order_by(Company.name)
+    )
+    return [(row[0], row[1], row[2]) for row in await session.execute(query)]

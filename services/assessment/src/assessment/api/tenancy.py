@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
-from assessment.dependencies import WriterPrincipal
+from assessment.api.dependencies import WriterPrincipal
 from assessment.domain.rating import METHODS
 from assessment.domain.snapshot import MethodBand, RatingMethodSnapshot
 from assessment.tenancy import service

@@ -1,3 +1,5 @@
+"""HTTP API of the thesaurus versions this service has learnt (events)."""
+
 from __future__ import annotations
 
 from fastapi import APIRouter

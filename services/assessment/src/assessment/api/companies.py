@@ -8,14 +8,15 @@ from datetime import timedelta
 from fastapi import APIRouter, status
 from pydantic import BaseModel
 
-from assessment.companies import repository, service
-from assessment.companies.schemas import Company, CompanyCreate, CompanyToUpdate, CompanyUpdate
-from assessment.dependencies import (
+from assessment.api.dependencies import (
     CompanyManagerPrincipal,
     VersionReaderPrincipal,
     WriterPrincipal,
 )
+from assessment.companies import service
+from assessment.companies.schemas import Company, CompanyCreate, CompanyToUpdate, CompanyUpdate
 from assessment.tenancy.service import settings_of
+from assessment.versions.service import last_versions
 from cosar_common import clock
 from cosar_common.clock import today
 from cosar_common.db.dependencies import OutboxDep, SessionDep
@@ -56,7 +57,7 @@ async def list_companies(principal: VersionReaderPrincipal, session: SessionDep)
 async def companies_to_update(
     principal: CompanyManagerPrincipal, session: SessionDep
 ) -> list[CompanyToUpdate]:
-    rows = await repository.last_versions(session, principal=principal)
+    rows = await last_versions(session, principal=principal)
     limit = today() - UPDATE_AFTER
     return [
         CompanyToUpdate(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
 
-from assessment.dependencies import CompanyDep, FicheWriterPrincipal
+from assessment.api.dependencies import CompanyDep, FicheWriterPrincipal
 from assessment.domain.fiche import FicheSnapshot
 from assessment.fiche import service
 from assessment.fiche.schemas import FicheDraftIn, FicheDraftView

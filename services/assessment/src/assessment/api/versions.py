@@ -6,13 +6,14 @@ from typing import TYPE_CHECKING, Annotated
 
 from fastapi import APIRouter, Depends, Query, Response, status
 
-from assessment.dependencies import (
+from assessment.api.dependencies import (
     CompanyDep,
     VersionReaderPrincipal,
     WriterPrincipal,
 )
 from assessment.domain.diff import SnapshotDiff
 from assessment.domain.snapshot import DuerpSnapshot
+from assessment.duerp import publication
 from assessment.exports import EXPORTERS
 from assessment.versions import service
 from assessment.versions.schemas import (
@@ -50,7 +51,7 @@ async def publish(
     response: Response,
     body: PublishRequest | None = None,
 ) -> VersionSummary:
-    version = await service.publish(
+    version = await publication.publish(
         session,
         company=company,
         expected=expected,

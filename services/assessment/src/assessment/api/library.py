@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, status
 
-from assessment.dependencies import CompanyDep, WriterPrincipal
+from assessment.api.dependencies import CompanyDep, WriterPrincipal
 from assessment.library import service
 from assessment.library.schemas import LibraryEntry, ProposalIn, Review
 from cosar_common.auth import Permission, Principal, require

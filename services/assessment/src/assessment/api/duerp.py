@@ -12,7 +12,7 @@ import uuid
 from fastapi import APIRouter, Response, status
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from assessment.dependencies import (
+from assessment.api.dependencies import (
     CompanyDep,
     WriterPrincipal,
 )
