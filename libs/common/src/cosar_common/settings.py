@@ -46,7 +46,8 @@ class ServiceSettings(BaseSettings):
     jwks_refresh_min_interval_s: float = 10.0
     http_timeout_s: float = 5.0
 
-    # Reference data is read from the thesaurus API with the service's own token (DESIGN §2).
+    # Reference data is read from the thesaurus API with the service's own token
+    # (docs/architecture.md § Synchronous calls between services).
     thesaurus_url: str = "http://127.0.0.1:8001"
     thesaurus_cache_ttl_s: float = 600.0
     thesaurus_timeout_s: float = 3.0

@@ -1,10 +1,10 @@
 """Reading the regional thesaurus: ``$lookup`` over HTTP with the calling service's own token
 (client credentials), cached.
 
-DESIGN §2 allows one synchronous call between services: reading reference data, with a
-service token, a timeout and a cache. Every code a service stores goes through
-:func:`require_code`: an unknown code or a deprecated one is refused with a French message that
-names the replacement.
+The one synchronous call allowed between services (docs/architecture.md § Synchronous calls
+between services) reads reference data, with a service token, a timeout and a cache. Every code
+a service stores goes through :func:`require_code`: an unknown code or a deprecated one is
+refused with a French message that names the replacement.
 """
 
 from __future__ import annotations

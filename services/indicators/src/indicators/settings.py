@@ -13,7 +13,8 @@ class IndicatorsSettings(ServiceSettings):
     service_name: str = "indicators"
     port: int = 8004
 
-    # Statistical secrecy (DOMAIN §4): FREQ(3) | NK(1, 85), persons below 11, ±10 %.
+    # Statistical secrecy (docs/domain.md § Statistical secrecy): FREQ(3) | NK(1, 85), persons
+    # below 11, ±10 %.
     secrecy_min_companies: int = 3
     secrecy_dominance_k: float = 85.0
     secrecy_min_persons: int = 11

@@ -28,7 +28,7 @@ from enum import Enum, StrEnum
 
 
 class Role(StrEnum):
-    """Realm roles of DESIGN §1 (plus the role carried by service-to-service tokens)."""
+    """Realm roles (docs/architecture.md § Roles and permissions), plus the service tokens' role."""
 
     PLATFORM_ADMIN = "platform-admin"
     THESAURUS_EDITOR = "thesaurus-editor"

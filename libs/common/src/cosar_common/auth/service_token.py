@@ -11,8 +11,9 @@ from keycloak import KeycloakOpenID
 class ServiceTokenProvider:
     """Gets this service's own access token from Keycloak and reuses it while it is fresh.
 
-    Used only for the synchronous reference-data reads DESIGN §2 allows (e.g. a thesaurus
-    lookup); events never carry tokens.
+    Used only for the synchronous reference-data reads allowed between services (e.g. a
+    thesaurus lookup; docs/architecture.md § Synchronous calls between services); events never
+    carry tokens.
     """
 
     def __init__(

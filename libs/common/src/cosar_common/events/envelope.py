@@ -1,4 +1,4 @@
-"""The versioned envelope around every event of the platform (DESIGN §4).
+"""The versioned envelope around every event (docs/architecture.md § Topics and the envelope).
 
 An event is a past-tense fact. Its envelope says what it is (``type`` + ``schema_version``),
 which tenant it belongs to (the Kafka key, so one tenant's events stay in order), who produced it,

@@ -3,7 +3,8 @@
 A finalised annual report leaves the tenant as aggregates only: a pseudonymous establishment,
 its sector and size band, the year, the sums the regional rates are made of (hours worked,
 accidents by kind, days lost) and the establishment's own rates for information. Regional
-rates are ratios of these sums (DOMAIN §4), never means of the rates.
+rates are ratios of these sums (docs/domain.md § Rates are ratios of sums), never means of the
+rates.
 """
 
 from __future__ import annotations

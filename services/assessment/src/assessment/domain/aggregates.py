@@ -1,4 +1,6 @@
-"""What leaves the tenant when a DUERP is published: aggregates, nothing else (DESIGN §2).
+"""What leaves the tenant when a DUERP is published: aggregates, nothing else.
+
+See docs/architecture.md § The privacy boundary.
 
 Pure functions from a snapshot to the event payloads of ``cosar_common.events.assessment``.
 The company is named by a keyed pseudonym; hazards, factors and actions only by codes and

@@ -1,4 +1,6 @@
-"""Pénibilité factors against the C2P thresholds (L4161-1, D4163-2; DOMAIN.md §2).
+"""Pénibilité factors against the C2P thresholds (L4161-1, D4163-2).
+
+See docs/domain.md § Pénibilité and the C2P thresholds.
 
 Thresholds change with the law (decree 2023-760 lowered night work from 120 to 100 nights and
 alternating shifts from 50 to 30 on 1 September 2023): they are dated values, and an exposure is

@@ -1,4 +1,4 @@
-"""Rating a risk: criteria, control-level weighting, priority bands (DOMAIN.md §1).
+"""Rating a risk: criteria, control-level weighting, priority bands (docs/domain.md § Rating).
 
 A method is plain data plus the arithmetic: the product of its criteria gives the raw score,
 the control level of the existing measures weights it into the residual score, and the bands map

@@ -1,4 +1,6 @@
-"""The seed's formulas (seed 004, II.2.1 and note 4; DOMAIN.md §3), in exact arithmetic.
+"""The seed's formulas (seed 004, II.2.1 and note 4), in exact arithmetic.
+
+See docs/domain.md § Hours worked and § The annual report's rates.
 
 - hours worked = practitioners' days present × 7 h + other staff's days present × 7 h 38
   (7 h 38 = 229/30 h, kept as a fraction), or the hours the establishment counts itself;

@@ -1,4 +1,6 @@
-"""Statistical disclosure control of the regional indicators ("secret statistique", DOMAIN.md §4).
+"""Statistical disclosure control of the regional indicators ("secret statistique").
+
+The rules and their figures: docs/domain.md § Statistical secrecy.
 
 Pure Python over HiGHS: linked tables as additive equations (:mod:`.tables`), primary suppression
 FREQ(3)|NK(1,85) and persons < 11 (:mod:`.primary`), secondary suppression by Fischetti–Salazar's

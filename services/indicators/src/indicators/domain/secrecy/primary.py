@@ -1,4 +1,4 @@
-"""Primary suppression: which cells are secret by themselves (DOMAIN.md §4).
+"""Primary suppression: which cells are secret by themselves (docs/domain.md § Statistical secrecy).
 
 French official statistics apply the Cocoes rule of 1960, written by INSEE's tooling as
 ``FREQ(3)|NK(1,85)`` (tau-ARGUS manual §4.3, "sensitivity rules"; sdcTable's ``primarySuppression``

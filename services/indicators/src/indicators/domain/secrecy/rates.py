@@ -1,11 +1,12 @@
 """Rates from protected tables: ratios of sums that inherit the secrecy of their terms.
 
-A rate ``numerator / denominator × factor`` (TF = accidents × 10^6 / hours worked; DOMAIN.md §4)
-published next to its denominator gives the numerator back, and next to its numerator gives the
-denominator back: it is publishable only where both cells are (tau-ARGUS manual §4.2.4 on
-derived tables; Hundepool et al. 2012, §4.2). A rate on too small a denominator means nothing
-(Assurance Maladie publishes frequency indexes only for a few thousand employees or more): it is
-withheld as well, with its own status so readers are told why.
+A rate ``numerator / denominator × factor`` (TF = accidents × 10^6 / hours worked; see
+docs/domain.md § Rates are ratios of sums) published next to its denominator gives the numerator
+back, and next to its numerator gives the denominator back: it is publishable only where both
+cells are (tau-ARGUS manual §4.2.4 on derived tables; Hundepool et al. 2012, §4.2). A rate on
+too small a denominator means nothing (Assurance Maladie publishes frequency indexes only for a
+few thousand employees or more): it is withheld as well, with its own status so readers are
+told why.
 """
 
 from __future__ import annotations
