@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
 
 from fastapi import APIRouter, status
 from pydantic import BaseModel
@@ -20,12 +19,11 @@ from assessment.versions.service import last_versions
 from cosar_common import clock
 from cosar_common.clock import today
 from cosar_common.db.dependencies import OutboxDep, SessionDep
+from cosar_common.duerp_update import is_up_to_date
 from cosar_common.events.aggregates import pseudonym
 from cosar_common.thesaurus_client import ThesaurusDep
 
 router = APIRouter(prefix="/companies", tags=["entreprises"])
-
-UPDATE_AFTER = timedelta(days=365)
 
 
 @router.post(
@@ -58,13 +56,13 @@ async def companies_to_update(
     principal: CompanyManagerPrincipal, session: SessionDep
 ) -> list[CompanyToUpdate]:
     rows = await last_versions(session, principal=principal)
-    limit = today() - UPDATE_AFTER
+    on = today()
     return [
         CompanyToUpdate(
             id=company.id, name=company.name, last_version=number, last_published_at=published_at
         )
         for company, number, published_at in rows
-        if published_at is None or clock.date_of(published_at) < limit
+        if not is_up_to_date(clock.date_of(published_at) if published_at else None, on)
     ]
 
 

@@ -18,9 +18,8 @@ from assessment.reference.service import open_flags
 from assessment.tenancy.service import rating_method
 from assessment.versions.service import latest
 from cosar_common import clock
+from cosar_common.duerp_update import is_up_to_date
 from cosar_common.thesaurus_client import ThesaurusClient
-
-UPDATE_AFTER_DAYS = 365
 
 
 def _warning(entity: str, code: str, replaced_by: list[str]) -> str:
@@ -50,7 +49,6 @@ async def read(
         previous_hash=last.content_hash if last else None,
     )
     flags = await open_flags(session, company.id)
-    age = (today - clock.date_of(last.published_at)).days if last else None
     return DuerpView(
         company=snapshot.company,
         lock_version=duerp.lock_version,
@@ -73,7 +71,7 @@ async def read(
         ],
         last_version=last.number if last else None,
         last_published_at=last.published_at if last else None,
-        to_update=age is None or age > UPDATE_AFTER_DAYS,
+        to_update=not is_up_to_date(clock.date_of(last.published_at) if last else None, today),
     )
 
 

@@ -13,11 +13,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from cosar_common.duerp_update import oldest_up_to_date
 from indicators.domain.release.cubes import Unit
 from indicators.domain.release.measures import (
     C2P_BY_FACTOR,
@@ -29,12 +30,12 @@ from indicators.domain.release.release import Population
 
 async def read_population(session: AsyncSession, year: int, reference: date) -> Population:
     units: list[Unit] = []
-    since = reference - timedelta(days=365)
+    since = oldest_up_to_date(reference)
     members = await session.execute(
         text(
             "SELECT m.tenant_id, m.company, n.division, m.size_band,"
             " EXISTS (SELECT 1 FROM duerp_contribution c WHERE c.tenant_id = m.tenant_id"
-            "   AND c.company = m.company AND c.published_on > :since"
+            "   AND c.company = m.company AND c.published_on >= :since"
             "   AND c.published_on <= :ref)"
             " FROM member_company m JOIN naf_levels n ON n.code = m.naf_code"
             " WHERE m.registered_on <= :ref ORDER BY 1, 2"
