@@ -6,8 +6,12 @@ import tarfile
 import urllib.error
 
 import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
 
 from cosar_common import web_assets
+from cosar_common.app import create_service_app, install_docs
+from cosar_common.settings import ServiceSettings
 from cosar_common.web_assets import AssetFile, NpmPackage, WebAssetsError
 
 pytestmark = pytest.mark.unit
@@ -241,3 +245,74 @@ def test_asset_path_checks_the_file_and_says_how_to_install(installed_swagger, t
     path.write_bytes(b"body { background: url(https://evil.example/x.png) }")
     with pytest.raises(WebAssetsError, match="not the pinned"):
         web_assets.asset_path("swagger-ui-dist", "swagger-ui.css", installed_swagger)
+
+
+def _docs_app(assets_dir):
+    app = FastAPI(title="Démo", docs_url=None, redoc_url=None)
+    install_docs(app, assets_dir)
+    return TestClient(app)
+
+
+def test_docs_reference_only_local_urls(installed_swagger):
+    client = _docs_app(installed_swagger)
+    response = client.get("/docs")
+    assert response.status_code == 200
+    html = response.text
+    assert "cdn." not in html
+    assert not re.search(r"https?://", html)
+    references = re.findall(r'(?:src|href)="([^"]*)"', html)
+    assert references
+    assert all(ref.startswith("/static/vendor/") for ref in references)
+    assert "url: '/openapi.json'" in html
+    assert '"validatorUrl": null' in html  # no badge from validator.swagger.io
+    for ref in references:
+        assert client.get(ref).status_code == 200
+
+
+def test_docs_follow_the_root_path_of_a_proxy(installed_swagger):
+    app = FastAPI(docs_url=None, redoc_url=None)
+    install_docs(app, installed_swagger)
+    html = TestClient(app, root_path="/thesaurus").get("/docs").text
+    assert "url: '/thesaurus/openapi.json'" in html
+    assert 'src="/thesaurus/static/vendor/swagger-ui-dist-1.0.0/swagger-ui-bundle.js"' in html
+
+
+def test_vendor_files_are_served_immutable_with_an_etag(installed_swagger):
+    client = _docs_app(installed_swagger)
+    url = web_assets.asset_url("swagger-ui-dist", "swagger-ui-bundle.js")
+    response = client.get(url)
+    assert response.content == JS
+    assert response.headers["content-type"].startswith("text/javascript")
+    assert response.headers["cache-control"] == web_assets.CACHE_CONTROL
+    assert response.headers["etag"] == f'"{_sha256(JS)}"'
+    assert client.get(url, headers={"If-None-Match": response.headers["etag"]}).status_code == 304
+    # Only the pinned files: nothing else of the folder, nothing outside it.
+    assert client.get("/static/vendor/swagger-ui-dist-1.0.0/README.md").status_code == 404
+    assert client.get("/static/vendor/swagger-ui-dist-1.0.0/../../etc/passwd").status_code == 404
+
+
+def test_docs_answer_a_french_503_without_the_files(tmp_path):
+    client = _docs_app(tmp_path / "missing")
+    response = client.get("/docs")
+    assert response.status_code == 503
+    assert "ne sont pas installés" in response.text
+    assert "bin/platform assets" in response.text
+
+
+def test_a_service_app_starts_without_the_files_and_keeps_its_documents(tmp_path, monkeypatch):
+    monkeypatch.setenv(web_assets.ENVIRONMENT_VARIABLE, str(tmp_path / "missing"))
+    client = TestClient(create_service_app(ServiceSettings(), title="Démo", description="d"))
+    assert client.get("/docs").status_code == 503
+    assert client.get("/openapi.json").json()["info"]["title"] == "Démo"
+    assert client.get("/redoc").status_code == 404  # off: it would need Google Fonts
+
+
+def test_a_service_app_serves_its_docs_from_the_installed_files(installed_swagger, monkeypatch):
+    monkeypatch.setenv(web_assets.ENVIRONMENT_VARIABLE, str(installed_swagger))
+    client = TestClient(create_service_app(ServiceSettings(), title="Démo", description="d"))
+    html = client.get("/docs").text
+    assert "/static/vendor/swagger-ui-dist-1.0.0/swagger-ui-bundle.js" in html
+    assert not re.search(r"https?://", html)
+    assert client.get("/docs/oauth2-redirect").status_code == 200
+    paths = client.get("/openapi.json").json()["paths"]
+    assert not any(path.startswith(("/static", "/docs")) for path in paths)
