@@ -359,6 +359,17 @@ def asset_path(package: str, file: str, directory: Path | None = None) -> Path:
     return path
 
 
+def check_assets(
+    directory: Path | None = None, packages: Sequence[NpmPackage] = MANIFEST
+) -> list[tuple[NpmPackage, Path]]:
+    """Each package's folder once all its files are checked; never downloads."""
+    root = directory or default_dir()
+    for package in packages:
+        for file in package.files:
+            asset_path(package.name, file, root)
+    return [(package, root / package.folder) for package in packages]
+
+
 @dataclass(frozen=True)
 class Asset:
     """A checked file held in memory, as served."""
@@ -438,10 +449,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     root = args.dest or default_dir()
     try:
         if args.check:
-            for package in MANIFEST:
-                for file in package.files:
-                    asset_path(package.name, file, root)
-                print(f"{package.name} {package.version}: ok ({root / package.folder})")
+            for package, directory in check_assets(root):
+                print(f"{package.name} {package.version}: ok ({directory})")
         else:
             for installed in ensure_assets(root):
                 state = "downloaded and verified" if installed.downloaded else "already verified"
