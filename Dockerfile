@@ -62,6 +62,14 @@ RUN --mount=type=cache,target=/root/.cache/uv \
     && test -x "/app/.venv/bin/${SERVICE}" \
     && python -m compileall -q libs services deploy/launcher
 
+# The browser files of /docs (Swagger UI; htmx for the portal), from the npm registry now: the
+# service has no internet at run time. The tarballs are checked against their pinned sha512,
+# the files against their sha256; the cache mount spares the download on a rebuild.
+RUN --mount=type=cache,target=/root/.cache/cosar-web-assets \
+    /app/.venv/bin/python -m cosar_common.web_assets --dest /root/.cache/cosar-web-assets \
+    && cp -R /root/.cache/cosar-web-assets /app/web-assets \
+    && /app/.venv/bin/python -m cosar_common.web_assets --check --dest /app/web-assets
+
 # ---------------------------------------------------------------------------------------------
 # 3. Runtime: no uv, no pip cache, no compiler; read-only code owned by root, run as uid 10001.
 # ---------------------------------------------------------------------------------------------
@@ -86,6 +94,7 @@ COPY --from=build /app /app
 # HOME and caches point at /tmp, the only writable place when the root filesystem is read-only
 # (Kubernetes mounts an emptyDir there).
 ENV COSAR_SERVICE=${SERVICE} \
+    COSAR_WEB_ASSETS_DIR=/app/web-assets \
     PATH=/app/.venv/bin:${PATH} \
     VIRTUAL_ENV=/app/.venv \
     PYTHONUNBUFFERED=1 \

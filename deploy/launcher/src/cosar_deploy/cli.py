@@ -1,11 +1,14 @@
-"""`platform` command line: `run`, `test` and `infra up|down|status|reset`."""
+"""`platform` command line: `run`, `test`, `assets` and `infra up|down|status|reset`."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import typer
 
 from cosar_deploy import infra, platform_commands
 from cosar_deploy.errors import InfraError
+from cosar_deploy.paths import Paths
 
 app = typer.Typer(name="platform", help="COSAR platform developer commands.", no_args_is_help=True)
 app.add_typer(infra.app, name="infra")
@@ -36,6 +39,28 @@ def suite(
     """Run the whole test suite on the real infrastructure (extra arguments go to pytest)."""
     try:
         platform_commands.run_tests(list(ctx.args), lint=lint, clock_runs=clock_runs)
+    except InfraError as exc:
+        typer.secho(str(exc), fg="red", err=True)
+        raise typer.Exit(1) from exc
+
+
+@app.command()
+def assets(
+    check: bool = typer.Option(
+        False, "--check", help="Only verify the installed files; never download"
+    ),
+    dest: Path | None = typer.Option(
+        None,
+        help="Target folder (default: $COSAR_WEB_ASSETS_DIR, else web-assets in the cache)",
+        show_default=False,
+    ),
+) -> None:
+    """Download and verify the pinned browser files (Swagger UI for /docs, htmx for the portal).
+
+    `run` and `test` do it too. Tarballs and files are checked against pinned hashes.
+    """
+    try:
+        platform_commands.install_web_assets(Paths.from_env(), dest=dest, check_only=check)
     except InfraError as exc:
         typer.secho(str(exc), fg="red", err=True)
         raise typer.Exit(1) from exc

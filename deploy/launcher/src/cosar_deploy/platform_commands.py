@@ -1,12 +1,14 @@
-"""`platform run` and `platform test`: the README's two commands.
+"""`platform run`, `platform test` and `platform assets`.
 
-- `run`: infrastructure up, migrations, demo data, the four services and the portal as processes,
-  the portal's address first, then the services' and the demo accounts;
-  Ctrl-C stops the services and whatever infrastructure this run started.
-- `test`: infrastructure up (or reused), the whole pytest suite (unit and cross-service) with
-  the machine's time zone set to UTC, then again (but two slow population modules) once per
-  platform-clock setting of :data:`CLOCK_SETTINGS`; stops only what it started; exits with
-  pytest's code (5, "no tests ran", is a failure).
+- `run`: the pinned browser files (:func:`install_web_assets`), infrastructure up, migrations,
+  demo data, the four services and the portal as processes, the portal's address first, then
+  the services' and the demo accounts; Ctrl-C stops the services and whatever infrastructure
+  this run started.
+- `test`: the browser files, infrastructure up (or reused), the whole pytest suite (unit and
+  cross-service) with the machine's time zone set to UTC, then again (but two slow population
+  modules) once per platform-clock setting of :data:`CLOCK_SETTINGS`; stops only what it
+  started; exits with pytest's code (5, "no tests ran", is a failure).
+- `assets`: the browser files alone (:func:`install_web_assets`).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import typer
 
 from cosar_deploy import infra
 from cosar_deploy.endpoints import SERVICES, Endpoints
+from cosar_deploy.errors import InfraError
 from cosar_deploy.paths import DEPLOY_DIR, Paths
 from cosar_deploy.system import require_command
 
@@ -197,10 +200,49 @@ def _demo_release(ep: Endpoints) -> None:
     typer.echo("  diffusion des indicateurs de l'année : publiée")
 
 
+WEB_ASSETS = "web-assets"
+
+
+def web_assets_dir(paths: Paths) -> Path:
+    """Where the browser files are: $COSAR_WEB_ASSETS_DIR, else `web-assets` in the cache."""
+    from cosar_common.web_assets import ENVIRONMENT_VARIABLE
+
+    configured = os.environ.get(ENVIRONMENT_VARIABLE)
+    return (
+        Path(configured).expanduser().resolve() if configured else paths.component_cache(WEB_ASSETS)
+    )
+
+
+def install_web_assets(paths: Paths, *, dest: Path | None = None, check_only: bool = False) -> Path:
+    """Download (first time) and verify the pinned browser files: Swagger UI for every
+    service's /docs, htmx for the portal. The services started from here (and the test
+    suite) inherit COSAR_WEB_ASSETS_DIR, so they read the very folder checked here."""
+    # The services' library, installed beside the launcher by `uv sync --all-packages`.
+    from cosar_common import web_assets
+
+    directory = dest.expanduser().resolve() if dest is not None else web_assets_dir(paths)
+    typer.echo("Fichiers web (Swagger UI, htmx) :")
+    try:
+        if check_only:
+            for package, folder in web_assets.check_assets(directory):
+                typer.echo(f"  {package.name} {package.version} : vérifié ({folder})")
+        else:
+            for done in web_assets.ensure_assets(directory):
+                state = "téléchargé et vérifié" if done.downloaded else "déjà présent, vérifié"
+                typer.echo(
+                    f"  {done.package.name} {done.package.version} : {state} ({done.directory})"
+                )
+    except web_assets.WebAssetsError as exc:
+        raise InfraError(WEB_ASSETS, str(exc)) from exc
+    os.environ[web_assets.ENVIRONMENT_VARIABLE] = str(directory)
+    return directory
+
+
 def run() -> None:
     """Start the whole platform with demo data; Ctrl-C stops it."""
     paths = Paths.from_env()
     ep = Endpoints.local()
+    install_web_assets(paths)
     started = infra.ensure_up(paths=paths, ep=ep)
     running: list[ServiceProcess] = []
     try:
@@ -340,6 +382,7 @@ def run_tests(pytest_args: list[str], *, lint: bool = True, clock_runs: bool | N
     # reachable from the machines).
     os.environ.setdefault("COSAR_CHROMIUM", require_command("chromium", "chromium"))
     paths = Paths.from_env()
+    install_web_assets(paths)
     started = infra.ensure_up(paths=paths)
     try:
         code = subprocess.call(

@@ -14,18 +14,20 @@ import logging
 from collections.abc import AsyncIterator, Callable, Coroutine, MutableMapping, Sequence
 from contextlib import asynccontextmanager
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
-from fastapi import APIRouter, FastAPI
-from fastapi.responses import JSONResponse, Response
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.openapi.docs import get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from faststream.kafka import KafkaBroker, KafkaRouter
 from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
 from faststream.specification import AsyncAPI
 from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
 from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
 
-from cosar_common import health
+from cosar_common import health, web_assets
 from cosar_common.auth.jwks import JwksCache, TokenVerifier
 from cosar_common.db.engine import make_engine, make_session_factory
 from cosar_common.errors import install_error_handlers
@@ -195,6 +197,12 @@ def create_service_app(
         description=description,
         version=version,
         lifespan=lifespan,
+        openapi_url=OPENAPI_URL,
+        # FastAPI's /docs loads Swagger UI from a CDN: a blank page on machines without
+        # internet. install_docs() serves it from the local copy instead. ReDoc would need
+        # another bundle and Google Fonts: it is off.
+        docs_url=None,
+        redoc_url=None,
         telemetry={
             "tracer_provider": tracer_provider,
             "meter_provider": meter_provider,
@@ -203,6 +211,7 @@ def create_service_app(
         },
     )
     install_error_handlers(app)
+    install_docs(app)
     app.include_router(health.router)
     for router in routers:
         app.include_router(router)
@@ -216,6 +225,65 @@ def create_service_app(
         return Response(specification.to_specification().to_yaml(), media_type="text/yaml")
 
     return app
+
+
+OPENAPI_URL = "/openapi.json"
+DOCS_URL = "/docs"
+DOCS_OAUTH2_REDIRECT_URL = "/docs/oauth2-redirect"
+
+DOCS_UNAVAILABLE_HTML = """<!DOCTYPE html>
+<html lang="fr">
+<head><meta charset="utf-8"><title>Documentation indisponible</title></head>
+<body>
+<h1>Documentation indisponible</h1>
+<p>Les fichiers de la documentation interactive (Swagger UI) ne sont pas installés sur ce
+serveur. L'API fonctionne ; son document OpenAPI reste disponible à
+<a href="openapi.json">openapi.json</a>.</p>
+<p>Pour les installer : <code>bin/platform assets</code> (ou
+<code>python -m cosar_common.web_assets</code>) ou indiquer leur dossier dans
+<code>COSAR_WEB_ASSETS_DIR</code>, puis redémarrer le service.</p>
+</body>
+</html>
+"""
+
+
+def install_docs(app: FastAPI, assets_dir: Path | None = None) -> None:
+    """``/docs`` from the local Swagger UI files, checked once now; a 503 page without them.
+
+    ``assets_dir`` defaults to :func:`cosar_common.web_assets.default_dir`.
+    """
+    swagger = web_assets.SWAGGER_UI.name
+    try:
+        assets = web_assets.load_assets([swagger], assets_dir)
+    except web_assets.WebAssetsError as exc:
+        logger.warning("%s answers 503: %s", DOCS_URL, exc)
+
+        @app.get(DOCS_URL, include_in_schema=False)
+        async def docs_unavailable() -> HTMLResponse:
+            return HTMLResponse(DOCS_UNAVAILABLE_HTML, status_code=503)
+
+        return
+
+    app.include_router(web_assets.vendor_router(assets))
+
+    @app.get(DOCS_URL, include_in_schema=False)
+    async def docs(request: Request) -> HTMLResponse:
+        # Behind a proxy that strips a prefix, every URL of the page carries it (as FastAPI's).
+        root = request.scope.get("root_path", "").rstrip("/")
+        return get_swagger_ui_html(
+            openapi_url=root + OPENAPI_URL,
+            title=f"{app.title} - Swagger UI",
+            swagger_js_url=root + web_assets.asset_url(swagger, "swagger-ui-bundle.js"),
+            swagger_css_url=root + web_assets.asset_url(swagger, "swagger-ui.css"),
+            swagger_favicon_url=root + web_assets.asset_url(swagger, "favicon-32x32.png"),
+            oauth2_redirect_url=root + DOCS_OAUTH2_REDIRECT_URL,
+            # Swagger UI would otherwise load a badge from validator.swagger.io.
+            swagger_ui_parameters={"validatorUrl": None},
+        )
+
+    @app.get(DOCS_OAUTH2_REDIRECT_URL, include_in_schema=False)
+    async def docs_oauth2_redirect() -> HTMLResponse:
+        return get_swagger_ui_oauth2_redirect_html()
 
 
 _UNTRACED_PATHS = frozenset({"/health/live", "/health/ready"})
