@@ -25,11 +25,13 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from cosar_common import clock
+from cosar_common.web_assets import HTMX
 
 pytestmark = pytest.mark.integration
 
 DEMO_FILE = Path(__file__).parents[1] / "deploy" / "demo" / "demo-data.json"
 PASSWORD = "demo"
+HTMX_VERSION = HTMX.version
 NOT_ACCESSIBLE = "Cette entreprise n'existe pas ou ne vous est pas accessible."
 
 
@@ -111,6 +113,11 @@ async def test_employer_logs_in_and_adds_a_work_unit_with_errors_shown_in_french
     portal_service, assessment_service, demo_loaded, context, token_for
 ):
     page = await context.new_page()
+    console_errors: list[str] = []
+    page.on(
+        "console",
+        lambda m: console_errors.append(f"{m.text} {m.location}") if m.type == "error" else None,
+    )
     await page.goto(f"{portal_service.url}/")
     await expect(page).to_have_title(re.compile("Portail COSAR"))
     assert await page.get_attribute("html", "lang") == "fr"
@@ -137,6 +144,12 @@ async def test_employer_logs_in_and_adds_a_work_unit_with_errors_shown_in_french
     assert "script-src 'self'" in csp
     assert response.headers["x-content-type-options"] == "nosniff"
     await assert_accessible(page)
+    # htmx is the pinned copy, served by the portal with its integrity checked by the browser,
+    # and runs under the CSP: no console error (a refused script or style would log one).
+    script = page.locator("script[src*='/static/vendor/htmx.org-']")
+    assert (await script.get_attribute("integrity") or "").startswith("sha256-")
+    assert await page.evaluate("() => window.htmx && window.htmx.version") == HTMX_VERSION
+    assert console_errors == []
 
     # Nothing chosen and no name: the French messages sit next to their fields, the typed
     # headcount is still there, and nothing was written.

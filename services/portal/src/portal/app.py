@@ -11,6 +11,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -20,6 +21,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
+from cosar_common import web_assets
 from cosar_common.auth.jwks import JwksCache
 from cosar_common.db.engine import make_engine, make_session_factory
 from cosar_common.health import check_database
@@ -89,7 +91,8 @@ def create_app(settings: PortalSettings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.oauth = oidc.make_oauth(settings)
-    app.state.htmx_url = htmx_url()
+    htmx = load_htmx()
+    app.state.htmx = htmx
     # Outermost first: the size limit, the headers of every answer, then the session.
     app.add_middleware(
         SessionMiddleware, cookie_name=settings.session_cookie, secure=settings.secure_cookies
@@ -101,6 +104,8 @@ def create_app(settings: PortalSettings | None = None) -> FastAPI:
     )
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     install_page_errors(app)
+    if htmx is not None:  # before /static, whose mount would answer its path first
+        app.include_router(web_assets.vendor_router(htmx.assets))
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(auth_router)
     app.include_router(companies_router)
@@ -125,9 +130,29 @@ def service_urls(settings: PortalSettings) -> dict[str, str]:
     }
 
 
-def htmx_url() -> str | None:
-    """Where the pages load htmx from: the pinned, checksum-verified copy, when installed."""
-    return None
+@dataclass(frozen=True)
+class Htmx:
+    """The pinned htmx copy the pages load, with its Subresource Integrity value."""
+
+    url: str
+    integrity: str
+    assets: list[web_assets.Asset]
+
+
+def load_htmx(directory: Path | None = None) -> Htmx | None:
+    """The pinned, checksum-verified htmx, read once now; None (pages without it: every form
+    works without JavaScript) when it is not installed, with a warning saying how to."""
+    package, file = web_assets.HTMX.name, "htmx.min.js"
+    try:
+        assets = web_assets.load_assets([package], directory)
+    except web_assets.WebAssetsError as exc:
+        logger.warning("pages without htmx (run `bin/platform assets`): %s", exc)
+        return None
+    return Htmx(
+        url=web_assets.asset_url(package, file),
+        integrity=web_assets.asset_integrity(package, file),
+        assets=assets,
+    )
 
 
 async def readiness(app: FastAPI, settings: PortalSettings) -> Response:

@@ -44,7 +44,7 @@ def render(
         "request": request,
         "user": user,
         "csrf_token": csrf_token(state) if user is not None else "",
-        "htmx_url": request.app.state.htmx_url,
+        "htmx": request.app.state.htmx,
     }
     return templates.TemplateResponse(
         request,
