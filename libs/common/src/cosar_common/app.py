@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 import logging
 from collections.abc import AsyncIterator, Callable, Coroutine, MutableMapping, Sequence
 from contextlib import asynccontextmanager
@@ -313,3 +314,27 @@ def _register_metrics(runtime: Runtime, meter_provider: Any) -> None:
     meter.create_observable_gauge(
         "kafka.consumer.lag", callbacks=[lag], description="Messages not consumed yet"
     )
+
+
+def threaded_calls(app: FastAPI) -> list[str]:
+    """Endpoints and dependencies FastAPI would run in its thread pool (plain ``def``): a
+    thread hop on every request, for what is nearly always an attribute read. Empty when every
+    one is a coroutine (the rule, checked for every service by a test)."""
+    found: set[str] = set()
+
+    def is_async(call: Callable[..., Any]) -> bool:
+        target = call if inspect.isroutine(call) else getattr(call, "__call__", call)  # noqa: B004
+        return inspect.iscoroutinefunction(target) or inspect.isasyncgenfunction(target)
+
+    def walk(dependant: Any) -> None:
+        call = dependant.call
+        if call is not None and not is_async(call):
+            found.add(f"{call.__module__}.{getattr(call, '__qualname__', repr(call))}")
+        for sub in dependant.dependencies:
+            walk(sub)
+
+    for route in app.routes:
+        dependant = getattr(route, "dependant", None)
+        if dependant is not None:
+            walk(dependant)
+    return sorted(found)

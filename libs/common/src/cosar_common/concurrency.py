@@ -28,7 +28,7 @@ class PreconditionRequired(AppError):
     )
 
 
-def if_match(value: Annotated[str | None, Header(alias="If-Match")] = None) -> int:
+async def if_match(value: Annotated[str | None, Header(alias="If-Match")] = None) -> int:
     """The ``lock_version`` the client read (``If-Match: 3`` or ``If-Match: "3"``)."""
     if value is None:
         raise PreconditionRequired()

@@ -210,7 +210,7 @@ def decimal_or_none(value: Any) -> Decimal | None:
         return None
 
 
-def get_thesaurus(request: Request) -> ThesaurusClient:
+async def get_thesaurus(request: Request) -> ThesaurusClient:
     """The service's thesaurus client (set by :func:`connect_thesaurus` at startup)."""
     client: ThesaurusClient = request.app.state.runtime.extensions["thesaurus"]
     return client

@@ -8,6 +8,7 @@ from cosar_common.app import create_service_app
 from cosar_common.thesaurus_client import connect_thesaurus
 from indicators.api.endpoints import router as indicators_router
 from indicators.facts.consumers import build_router as build_fact_consumers
+from indicators.releases.latest import listen_for_releases
 from indicators.releases.schedule import nightly_releases
 from indicators.settings import IndicatorsSettings
 
@@ -23,5 +24,5 @@ def create_app(settings: IndicatorsSettings | None = None) -> FastAPI:
         routers=[indicators_router],
         kafka_routers=[build_fact_consumers(settings.consumer_group)],
         on_startup=[connect_thesaurus],
-        background=[nightly_releases],
+        background=[nightly_releases, listen_for_releases],
     )

@@ -15,17 +15,17 @@ from reporting.settings import ReportingSettings
 ReportPrincipal = Annotated[Principal, Depends(require(Permission.REPORTS_WRITE))]
 
 
-def assessment_client(request: Request) -> AssessmentClient:
+async def assessment_client(request: Request) -> AssessmentClient:
     client: AssessmentClient = request.app.state.runtime.extensions["assessment"]
     return client
 
 
-def settings(request: Request) -> ReportingSettings:
+async def settings(request: Request) -> ReportingSettings:
     value: ReportingSettings = request.app.state.runtime.settings
     return value
 
 
-def bearer_token(request: Request) -> str:
+async def bearer_token(request: Request) -> str:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token:

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from cosar_common import clock
 from cosar_common.auth import Permission, Principal, require
-from cosar_common.db.dependencies import SessionDep
+from cosar_common.db.dependencies import SessionDep, SessionOnDemandDep
 from cosar_common.errors import Conflict, NotFound
 from cosar_common.thesaurus_client import ThesaurusDep
 from indicators.api import dashboard, exports, service
@@ -28,7 +28,7 @@ router = APIRouter(tags=["indicateurs"])
 ReaderPrincipal = Annotated[Principal, Depends(require(Permission.INDICATORS_READ_REGION))]
 
 
-def _settings(request: Request) -> IndicatorsSettings:
+async def _settings(request: Request) -> IndicatorsSettings:
     settings: IndicatorsSettings = request.app.state.runtime.settings
     return settings
 
@@ -37,7 +37,7 @@ SettingsDep = Annotated[IndicatorsSettings, Depends(_settings)]
 AdminPrincipal = Annotated[Principal, Depends(require(Permission.INDICATORS_RELEASE))]
 
 
-def _query(
+async def _query(
     naf: Annotated[str | None, Query(max_length=10, description="Section ou division NAF")] = None,
     size_band: Annotated[str | None, Query(max_length=10, description="Tranche d'effectif")] = None,
     hazard_family: Annotated[str | None, Query(max_length=40)] = None,
@@ -76,7 +76,7 @@ async def definitions(_: ReaderPrincipal) -> list[IndicatorOut]:
 async def indicator(
     code: str,
     principal: ReaderPrincipal,
-    session: SessionDep,
+    sessions: SessionOnDemandDep,
     client: ThesaurusDep,
     settings: SettingsDep,
     filters: FiltersDep,
@@ -86,8 +86,8 @@ async def indicator(
     breakdown: Breakdown = Breakdown.NAF_SECTION,
     format: Literal["json", "csv", "xlsx"] = "json",
 ) -> Response:
-    result = await service.answer(
-        session,
+    made = await service.answer(
+        sessions,
         principal=principal,
         settings=settings,
         query=serve.Query(code=code, scope=scope, breakdown=breakdown, **filters),
@@ -96,10 +96,10 @@ async def indicator(
         client=client,
     )
     if format == "csv":
-        return exports.csv_response(result)
+        return exports.csv_response(made.result)
     if format == "xlsx":
-        return exports.xlsx_response(result)
-    return Response(result.model_dump_json(), media_type="application/json")
+        return exports.xlsx_response(made.result)
+    return Response(made.json, media_type="application/json")
 
 
 @router.get(
@@ -110,29 +110,31 @@ async def indicator(
 async def dashboard_page(
     scope: Literal["region", "tenant"],
     principal: ReaderPrincipal,
-    session: SessionDep,
+    sessions: SessionOnDemandDep,
     client: ThesaurusDep,
     settings: SettingsDep,
     year: Year,
     release: ReleaseId = None,
 ) -> HTMLResponse:
     service.check_reader(principal, scope)
-    chosen = await service.pick_release(session, year, release)
+    chosen = await service.pick_release(sessions, year, release)
     results = []
     for code, breakdown in dashboard.PANELS:
         results.append(
-            await service.answer(
-                session,
-                principal=principal,
-                settings=settings,
-                query=serve.Query(code=code, scope=scope, breakdown=breakdown),
-                year=year,
-                release_id=str(chosen.id),
-                client=client,
-            )
+            (
+                await service.answer(
+                    sessions,
+                    principal=principal,
+                    settings=settings,
+                    query=serve.Query(code=code, scope=scope, breakdown=breakdown),
+                    year=year,
+                    release_id=str(chosen.id),
+                    client=client,
+                )
+            ).result
         )
     labels = await dashboard.group_labels(client, results)
-    earlier = await releases_store.releases(session, year)
+    earlier = await releases_store.releases(await sessions(), year)
     return HTMLResponse(
         dashboard.render(
             scope=scope,

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import uuid
 from collections import OrderedDict
+from dataclasses import dataclass, field
 
 from sqlalchemy import ColumnElement, or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from cosar_common import vocabulary
 from cosar_common.auth import Permission, Principal
+from cosar_common.db.dependencies import SessionOnDemand
 from cosar_common.errors import Forbidden, NotFound, RuleViolation
 from cosar_common.thesaurus_client import ThesaurusClient, require_code
 from indicators.api.schemas import IndicatorResult
 from indicators.catalogue.definitions import CATALOGUE, IndicatorDefinition
 from indicators.releases import serve, store
+from indicators.releases.latest import LATEST
 from indicators.releases.models import Release, ReleaseCell
 from indicators.settings import IndicatorsSettings
 
@@ -31,6 +33,17 @@ SYSTEMS = {
 definition_out = serve.definition_out
 
 
+@dataclass(frozen=True)
+class Answer:
+    """An answer and its JSON, serialised once: most requests are answered from memory."""
+
+    result: IndicatorResult
+    json: bytes = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "json", self.result.model_dump_json().encode())
+
+
 class Answers:
     """Answers already given, by release, query and the caller's own tenant: a release never
     changes once stored, so neither does an answer read from it. Bounded, least recently used
@@ -41,16 +54,16 @@ class Answers:
 
     def __init__(self, size: int = 4096) -> None:
         self.size = size
-        self._kept: OrderedDict[tuple[object, ...], IndicatorResult] = OrderedDict()
+        self._kept: OrderedDict[tuple[object, ...], Answer] = OrderedDict()
 
-    def get(self, key: tuple[object, ...]) -> IndicatorResult | None:
+    def get(self, key: tuple[object, ...]) -> Answer | None:
         found = self._kept.get(key)
         if found is not None:
             self._kept.move_to_end(key)
         return found
 
-    def put(self, key: tuple[object, ...], result: IndicatorResult) -> None:
-        self._kept[key] = result
+    def put(self, key: tuple[object, ...], answer: Answer) -> None:
+        self._kept[key] = answer
         self._kept.move_to_end(key)
         while len(self._kept) > self.size:
             self._kept.popitem(last=False)
@@ -90,8 +103,9 @@ async def check_codes(query: serve.Query, client: ThesaurusClient) -> None:
             await require_code(client, system, value, field=f"query.{name}")
 
 
-async def pick_release(session: AsyncSession, year: int, release_id: str | None) -> Release:
-    """The asked release of the year, or its latest; a 404 in French when there is none."""
+async def pick_release(sessions: SessionOnDemand, year: int, release_id: str | None) -> Release:
+    """The asked release of the year, or its latest (from memory while it is known to be the
+    latest: :mod:`indicators.releases.latest`); a 404 in French when there is none."""
     if release_id is not None:
         try:
             wanted = uuid.UUID(release_id)
@@ -101,11 +115,15 @@ async def pick_release(session: AsyncSession, year: int, release_id: str | None)
                 code="invalid_release",
                 errors=[{"field": "query.release", "message": "Un identifiant UUID est attendu."}],
             ) from None
-        release = await session.get(Release, wanted)
+        release = await (await sessions()).get(Release, wanted)
         if release is None or release.year != year:
             raise NotFound(f"Aucune diffusion {release_id} pour {year}.")
         return release
-    release = await store.latest(session, year)
+
+    async def load() -> Release | None:
+        return await store.latest(await sessions(), year)
+
+    release = await LATEST.get(year, load)
     if release is None:
         raise NotFound(
             f"Aucun indicateur n'a encore été diffusé pour {year} : une diffusion est faite "
@@ -115,7 +133,7 @@ async def pick_release(session: AsyncSession, year: int, release_id: str | None)
 
 
 async def answer(
-    session: AsyncSession,
+    sessions: SessionOnDemand,
     *,
     principal: Principal,
     settings: IndicatorsSettings,
@@ -123,11 +141,11 @@ async def answer(
     year: int,
     release_id: str | None,
     client: ThesaurusClient,
-) -> IndicatorResult:
+) -> Answer:
     definition = get_definition(query.code)
     check_reader(principal, query.scope)
     await check_codes(query, client)
-    release = await pick_release(session, year, release_id)
+    release = await pick_release(sessions, year, release_id)
     sections = dict(release.parameters["sections"])
     serve.check(definition, query, sections)
     own_tenant = principal.tenant_id if query.scope == TENANT else None
@@ -139,18 +157,20 @@ async def answer(
     clauses: list[ColumnElement[bool]] = [ReleaseCell.measure.in_(names)]
     if numerator.endswith(":"):
         clauses.append(ReleaseCell.measure.startswith(numerator))
-    rows = await session.scalars(
+    rows = await (await sessions()).scalars(
         select(ReleaseCell).where(ReleaseCell.release_id == release.id, or_(*clauses))
     )
     cells = {(r.measure, r.tenant, r.naf, r.size): r for r in rows}
-    result = serve.answer(
-        release,
-        cells,
-        definition,
-        query,
-        sections=sections,
-        own_tenant=own_tenant,
-        min_companies=settings.secrecy_min_companies,
+    made = Answer(
+        serve.answer(
+            release,
+            cells,
+            definition,
+            query,
+            sections=sections,
+            own_tenant=own_tenant,
+            min_companies=settings.secrecy_min_companies,
+        )
     )
-    ANSWERS.put(key, result)
-    return result
+    ANSWERS.put(key, made)
+    return made

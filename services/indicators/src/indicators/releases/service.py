@@ -26,7 +26,7 @@ from indicators.domain.release.release import (
 )
 from indicators.domain.secrecy import PrimaryRules, SolverOptions
 from indicators.facts.consumers import CONSUMER
-from indicators.releases import store
+from indicators.releases import latest, store
 from indicators.releases.models import Release, ReleaseCell, ReleaseUnit
 from indicators.releases.population import read_population
 from indicators.settings import IndicatorsSettings
@@ -181,6 +181,8 @@ async def store_release(
         await session.flush()
         await store.insert_rows(session, ReleaseCell, store.cell_rows(release_id, protected.cubes))
         await store.insert_rows(session, ReleaseUnit, store.unit_rows(release_id, population))
+        await latest.announce(session, year)
+    latest.LATEST.forget()  # this process at once; the others when the notification arrives
     async with sessions() as session:
         stored = await session.get(Release, release_id)
         assert stored is not None
