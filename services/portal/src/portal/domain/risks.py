@@ -166,7 +166,7 @@ def rerate_form(method: Mapping[str, Any]) -> tuple[FieldSpec, ...]:
 def rating_payload(method: Mapping[str, Any], parsed: Mapping[str, Any]) -> dict[str, Any]:
     """A checked form as the API's body: levels under ``rating`` as numbers; no control level
     chosen is no ``control_level`` (the service derives it from the measures)."""
-    keys = {c.spec.name for c in criteria(method)}
+    keys = [c.spec.name for c in criteria(method)]  # in the method's order
     payload = {k: v for k, v in parsed.items() if k not in keys and k != "control_level"}
     payload["rating"] = {k: int(parsed[k]) for k in keys if k in parsed}
     if parsed.get("control_level"):
