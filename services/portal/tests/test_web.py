@@ -3,50 +3,20 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from portal.app import create_app
-from portal.auth.sessions import SessionStore, WebSessionState
+from portal.auth.sessions import SessionStore
 from portal.auth.web import safe_next
 from portal.models import WebSession
 from portal.settings import PortalSettings
 
 from cosar_common import clock
 
+from .fakes import COOKIE, FakeOAuth, FakeStore, logged_in
+
 pytestmark = pytest.mark.unit
-
-COOKIE = "c" * 43
-
-
-class FakeStore:
-    """Sessions by cookie value, kept in memory."""
-
-    def __init__(self) -> None:
-        self.by_cookie: dict[str, WebSessionState] = {}
-        self.saved: list[WebSessionState] = []
-
-    async def load(self, cookie: str | None) -> WebSessionState:
-        return self.by_cookie.get(cookie or "", WebSessionState())
-
-    async def save(self, state: WebSessionState) -> str | None:
-        self.saved.append(state)
-        return None
-
-
-class FakeOAuth:
-    async def load_server_metadata(self) -> dict[str, Any]:
-        return {"end_session_endpoint": "http://keycloak.test/logout"}
-
-
-def logged_in(csrf: str = "t" * 43) -> WebSessionState:
-    return WebSessionState(
-        id_hash="h",
-        user={"username": "employer1@sst-13-marseille", "name": "Jean Castel", "roles": []},
-        tokens={"access_token": "a", "id_token": "id-token", "expires_at": 9e12},
-        data={"csrf_token": csrf},
-    )
 
 
 @pytest.fixture

@@ -31,6 +31,8 @@ from portal.auth.sessions import SessionMiddleware, SessionStore
 from portal.clients import SERVICE_LABELS, Services
 from portal.pages.companies import router as companies_router
 from portal.pages.errors import install_page_errors
+from portal.pages.risks import router as risks_router
+from portal.pages.work_units import router as work_units_router
 from portal.security import BodyLimit, SecurityHeaders, content_security_policy
 from portal.settings import PortalSettings
 
@@ -109,6 +111,8 @@ def create_app(settings: PortalSettings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(auth_router)
     app.include_router(companies_router)
+    app.include_router(work_units_router)
+    app.include_router(risks_router)
 
     @app.get("/health/live", include_in_schema=False)
     async def live() -> dict[str, str]:

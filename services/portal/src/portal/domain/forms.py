@@ -62,6 +62,13 @@ class FieldSpec:
     maximum: int | None = None
     max_length: int | None = None
     choices: tuple[str, ...] = ()
+    # Where the API puts this field in its payload and its errors (dotted, without ``body.``),
+    # when it is not the field's own name: a rating level is ``rating.probability``.
+    api_names: tuple[str, ...] = ()
+
+    @property
+    def api_paths(self) -> tuple[str, ...]:
+        return self.api_names or (self.name,)
 
 
 WORK_UNIT_FORM: tuple[FieldSpec, ...] = (
@@ -113,16 +120,22 @@ def parse_form(
 def api_errors_to_form(body: Mapping[str, Any], specs: Sequence[FieldSpec]) -> FormErrors:
     """A service's 422 (or another error with a message) as form errors.
 
-    ``body.headcount`` → field ``headcount``; a nested path (``body.jobs.0``) lands on its first
-    segment when the form has that field; anything else goes to the general list.
+    ``body.headcount`` → field ``headcount``; a nested path (``body.jobs.0``) lands on the field
+    whose API path is its longest prefix (``body.rating.gravity`` → the field whose ``api_names``
+    holds ``rating.gravity``); anything else goes to the general list.
     """
-    names = {spec.name for spec in specs}
+    by_path = {path: spec.name for spec in specs for path in spec.api_paths}
+    longest_first = sorted(by_path, key=len, reverse=True)
     errors = FormErrors()
     for item in body.get("errors") or ():
         path = [p for p in str(item.get("field", "")).split(".") if p]
         if path and path[0] in ("body", "query", "path"):
             path = path[1:]
-        target = path[0] if path and path[0] in names else None
+        dotted = ".".join(path)
+        target = next(
+            (by_path[p] for p in longest_first if dotted == p or dotted.startswith(p + ".")),
+            None,
+        )
         message = str(item.get("message") or "Valeur invalide.")
         errors.add(target, message)
     if not errors:

@@ -9,7 +9,6 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from portal.auth.sessions import WebSessionState
 from portal.auth.web import (
     UserDep,
     WriterDep,
@@ -18,7 +17,7 @@ from portal.auth.web import (
     pending_input,
     web_session,
 )
-from portal.clients import ApiError, Services, ServiceUnavailable
+from portal.clients import ApiError, ServiceUnavailable
 from portal.domain.duerp import duerp_state
 from portal.domain.forms import (
     WORK_UNIT_FORM,
@@ -27,25 +26,19 @@ from portal.domain.forms import (
     api_errors_to_form,
     parse_form,
 )
+from portal.pages.common import (
+    SESSION_ENDED,
+    flash,
+    is_edit_conflict,
+    is_refused_input,
+    parse_id,
+    services,
+    take_flash,
+)
 from portal.pages.errors import NOT_ACCESSIBLE, not_found
 from portal.pages.rendering import render
 
 router = APIRouter(include_in_schema=False)
-FLASH_KEY = "flash"
-
-
-def services(request: Request) -> Services:
-    value: Services = request.app.state.services
-    return value
-
-
-def flash(state: WebSessionState, message: str) -> None:
-    state.data[FLASH_KEY] = message
-
-
-def take_flash(state: WebSessionState) -> str | None:
-    value = state.data.pop(FLASH_KEY, None)
-    return value if isinstance(value, str) else None
 
 
 @router.get("/")
@@ -74,13 +67,6 @@ async def home(request: Request) -> Response:
     )
 
 
-def _company_id(raw: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(raw)
-    except ValueError:
-        return None
-
-
 async def _company_page(
     request: Request,
     user_token: str,
@@ -102,10 +88,7 @@ async def _company_page(
     notice = take_flash(state)
     if kept is not None and values is None:
         values = kept
-        notice = (
-            "Votre session avait expiré : votre saisie a été conservée. Vérifiez-la, puis "
-            "enregistrez."
-        )
+        notice = SESSION_ENDED
     if values is None:
         values = {}
     return render(
@@ -128,7 +111,7 @@ async def _company_page(
 
 @router.get("/entreprises/{company_id}")
 async def company(request: Request, company_id: str, user: UserDep) -> Response:
-    parsed = _company_id(company_id)
+    parsed = parse_id(company_id)
     if parsed is None:
         return not_found(request, NOT_ACCESSIBLE)
     return await _company_page(request, user.access_token, parsed)
@@ -136,7 +119,7 @@ async def company(request: Request, company_id: str, user: UserDep) -> Response:
 
 @router.post("/entreprises/{company_id}/unites")
 async def add_work_unit(request: Request, company_id: str, user: WriterDep) -> Response:
-    parsed = _company_id(company_id)
+    parsed = parse_id(company_id)
     if parsed is None:
         return not_found(request, NOT_ACCESSIBLE)
     raw = await form_fields(request)
@@ -157,7 +140,7 @@ async def add_work_unit(request: Request, company_id: str, user: WriterDep) -> R
             headers={"If-Match": raw.get("lock_version", "")},
         )
     except ApiError as exc:
-        if exc.status == 409 and exc.code == "edit_conflict":
+        if is_edit_conflict(exc):
             return await _company_page(
                 request,
                 user.access_token,
@@ -166,7 +149,7 @@ async def add_work_unit(request: Request, company_id: str, user: WriterDep) -> R
                 conflict=await _what_changed(request, user.access_token, parsed, raw),
                 status_code=409,
             )
-        if exc.status in (400, 409, 422):
+        if is_refused_input(exc):
             return await _company_page(
                 request,
                 user.access_token,

@@ -1,0 +1,66 @@
+"""Fakes of what the portal talks to: its session store, Keycloak's metadata, the services.
+
+Test modules import it relatively (pytest runs in importlib mode): ``from .fakes import ...``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+from portal.auth.sessions import WebSessionState
+from portal.clients import Answer, ApiError
+
+COOKIE = "c" * 43
+
+
+class FakeStore:
+    """Sessions by cookie value, kept in memory."""
+
+    def __init__(self) -> None:
+        self.by_cookie: dict[str, WebSessionState] = {}
+        self.saved: list[WebSessionState] = []
+
+    async def load(self, cookie: str | None) -> WebSessionState:
+        return self.by_cookie.get(cookie or "", WebSessionState())
+
+    async def save(self, state: WebSessionState) -> str | None:
+        self.saved.append(state)
+        return None
+
+
+class FakeOAuth:
+    async def load_server_metadata(self) -> dict[str, Any]:
+        return {"end_session_endpoint": "http://keycloak.test/logout"}
+
+
+def logged_in(csrf: str = "t" * 43) -> WebSessionState:
+    return WebSessionState(
+        id_hash="h",
+        user={"username": "employer1@sst-13-marseille", "name": "Jean Castel", "roles": []},
+        tokens={"access_token": "a", "id_token": "id-token", "expires_at": 9e12},
+        data={"csrf_token": csrf},
+    )
+
+
+class FakeServices:
+    """Answers by (service, method, path), else ``default``; an ``ApiError`` answer is raised.
+    Every call is recorded with its token, body, parameters and headers."""
+
+    def __init__(self, answers: dict[tuple[str, str, str], Any], default: Any = None) -> None:
+        self.calls: list[dict[str, Any]] = []
+        self.answers = answers
+        self.default = default
+
+    async def call(self, service: str, method: str, path: str, **kwargs: Any) -> Answer:
+        self.calls.append({"service": service, "method": method, "path": path, **kwargs})
+        answer = self.answers.get((service, method, path), self.default)
+        if isinstance(answer, ApiError):
+            raise answer
+        return Answer(200, answer, httpx.Headers())
+
+    async def get(self, service: str, path: str, **kwargs: Any) -> Any:
+        return (await self.call(service, "GET", path, **kwargs)).body
+
+    def writes(self) -> list[dict[str, Any]]:
+        return [c for c in self.calls if c["method"] != "GET"]
