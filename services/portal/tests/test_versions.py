@@ -52,12 +52,12 @@ def test_the_chain_is_said_in_words() -> None:
 
 def test_a_document_is_named_in_french_without_characters_a_file_system_refuses() -> None:
     assert document_filename("Boulangerie du Vieux-Port", 3, "pdf") == (
-        "Document unique — Boulangerie du Vieux-Port — version 3.pdf"
+        "Document unique - Boulangerie du Vieux-Port - version 3.pdf"
     )
     assert document_filename('Transports "A/B" : Sud', 1, "xlsx") == (
-        "Document unique — Transports A B Sud — version 1.xlsx"
+        "Document unique - Transports A B Sud - version 1.xlsx"
     )
-    assert document_filename("///", 1, "ods") == "Document unique — entreprise — version 1.ods"
+    assert document_filename("///", 1, "ods") == "Document unique - entreprise - version 1.ods"
 
 
 def test_the_compare_form_wants_two_different_published_versions() -> None:

@@ -163,10 +163,10 @@ def chain_status(report: Mapping[str, Any]) -> ChainStatus:
 
 
 def document_filename(company_name: str, number: int, fmt: str) -> str:
-    """« Document unique — Boulangerie du Vieux-Port — version 3.pdf »."""
+    """« Document unique - Boulangerie du Vieux-Port - version 3.pdf » (accents kept)."""
     name = _UNSAFE_IN_FILENAME.sub(" ", company_name).strip(" .") or "entreprise"
     name = re.sub(r"\s+", " ", name)
-    return f"Document unique — {name} — version {number}.{fmt}"
+    return f"Document unique - {name} - version {number}.{fmt}"
 
 
 @dataclass(frozen=True)
