@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 from portal.auth.sessions import WebSessionState
-from portal.clients import Answer, ApiError
+from portal.clients import Answer, ApiError, Download, ServiceUnavailable
 
 COOKIE = "c" * 43
 
@@ -44,7 +44,8 @@ def logged_in(csrf: str = "t" * 43) -> WebSessionState:
 
 
 class FakeServices:
-    """Answers by (service, method, path), else ``default``; an ``ApiError`` answer is raised.
+    """Answers by (service, method, path), else ``default``; an ``ApiError`` or
+    ``ServiceUnavailable`` answer is raised; ``fetch`` answers a ``Download``.
     Every call is recorded with its token, body, parameters and headers."""
 
     def __init__(self, answers: dict[tuple[str, str, str], Any], default: Any = None) -> None:
@@ -55,12 +56,17 @@ class FakeServices:
     async def call(self, service: str, method: str, path: str, **kwargs: Any) -> Answer:
         self.calls.append({"service": service, "method": method, "path": path, **kwargs})
         answer = self.answers.get((service, method, path), self.default)
-        if isinstance(answer, ApiError):
+        if isinstance(answer, (ApiError, ServiceUnavailable)):
             raise answer
         return Answer(200, answer, httpx.Headers())
 
     async def get(self, service: str, path: str, **kwargs: Any) -> Any:
         return (await self.call(service, "GET", path, **kwargs)).body
+
+    async def fetch(self, service: str, path: str, **kwargs: Any) -> Download:
+        answer = (await self.call(service, "GET", path, **kwargs)).body
+        assert isinstance(answer, Download), f"no document faked for {path}"
+        return answer
 
     def writes(self) -> list[dict[str, Any]]:
         return [c for c in self.calls if c["method"] != "GET"]

@@ -64,3 +64,91 @@ RISK: dict[str, Any] = {
     },
     "needs_rerating": True,
 }
+
+# GET /companies/{id}/duerp/versions (``VersionSummary``, oldest first), version 1 consulted.
+VERSIONS: list[dict[str, Any]] = [
+    {
+        "number": 1,
+        "published_at": "2026-01-14T08:30:00Z",
+        "published_by": "employer1@sst-13-marseille",
+        "hash": "a" * 64,
+        "previous_hash": None,
+        "consultation": {
+            "consulted_on": "2026-02-02",
+            "opinion": "reserved",
+            "proposals": "Capoter le laminoir.",
+            "recorded_by": "cse1@sst-13-marseille",
+            "recorded_at": "2026-02-02T16:00:00Z",
+        },
+    },
+    {
+        "number": 2,
+        "published_at": "2026-07-01T22:15:00Z",  # 2 July in Paris
+        "published_by": "sst-technician1@sst-13-marseille",
+        "hash": "b" * 64,
+        "previous_hash": "a" * 64,
+        "consultation": None,
+    },
+]
+# GET .../versions/verify (``cosar_common.integrity.ChainReport``)
+CHAIN_OK: dict[str, Any] = {"valid": True, "length": 2, "first_broken": None, "reason": None}
+CHAIN_BROKEN: dict[str, Any] = {
+    "valid": False,
+    "length": 2,
+    "first_broken": 2,
+    "reason": "Le contenu de la version 2 ne correspond plus à son empreinte.",
+}
+_UNIT = {"id": "5b0a8d0c-2d7e-4b8e-9a43-0f3f3a8b8c11", "name": "Fournil"}
+_REF = {
+    "id": RISK["id"],
+    "work_unit_id": _UNIT["id"],
+    "work_unit_name": "Fournil",
+    "hazard_code": "PHY.BRUIT",
+    "hazard_display": "Bruit",
+}
+_BEFORE = {**RISK["rating"], "inputs": {"probability": 2, "gravity": 3}, "control_level": None}
+_BEFORE |= {"raw_score": "6", "residual_score": "6", "raw_priority": "moderate"}
+_BEFORE |= {"priority": "moderate"}
+# GET .../versions/diff?from=1&to=2 (``assessment.domain.diff.SnapshotDiff``)
+DIFF: dict[str, Any] = {
+    "old_number": 1,
+    "new_number": 2,
+    "method_changed": False,
+    "work_units_added": [{"id": "9e1f7c1a-0000-4000-8000-000000000001", "name": "Vente"}],
+    "work_units_removed": [],
+    "work_units_changed": [
+        {
+            "id": _UNIT["id"],
+            "name": "Fournil",
+            "changes": [{"name": "headcount", "before": "3", "after": "4"}],
+        }
+    ],
+    "risks_added": [
+        {
+            **_REF,
+            "id": "9e1f7c1a-0000-4000-8000-000000000002",
+            "hazard_code": "MEC.COUPURE",
+            "hazard_display": "Coupures",
+        }
+    ],
+    "risks_removed": [],
+    "risks_rerated": [{"risk": _REF, "before": _BEFORE, "after": RISK["rating"]}],
+    "risks_changed": [],
+    "actions_added": [],
+    "actions_removed": [
+        {"id": "9e1f7c1a-0000-4000-8000-000000000003", "title": "Former au port de charges"}
+    ],
+    "actions_changed": [],
+    "counts": {
+        "work_units_added": 1,
+        "work_units_removed": 0,
+        "work_units_changed": 1,
+        "risks_added": 1,
+        "risks_removed": 0,
+        "risks_rerated": 1,
+        "risks_changed": 0,
+        "actions_added": 0,
+        "actions_removed": 1,
+        "actions_changed": 0,
+    },
+}

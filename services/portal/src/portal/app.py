@@ -32,6 +32,7 @@ from portal.clients import SERVICE_LABELS, Services
 from portal.pages.companies import router as companies_router
 from portal.pages.errors import install_page_errors
 from portal.pages.risks import router as risks_router
+from portal.pages.versions import router as versions_router
 from portal.pages.work_units import router as work_units_router
 from portal.security import BodyLimit, SecurityHeaders, content_security_policy
 from portal.settings import PortalSettings
@@ -113,6 +114,7 @@ def create_app(settings: PortalSettings | None = None) -> FastAPI:
     app.include_router(companies_router)
     app.include_router(work_units_router)
     app.include_router(risks_router)
+    app.include_router(versions_router)
 
     @app.get("/health/live", include_in_schema=False)
     async def live() -> dict[str, str]:

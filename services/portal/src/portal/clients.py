@@ -56,6 +56,14 @@ class Answer:
     headers: httpx.Headers
 
 
+@dataclass(frozen=True)
+class Download:
+    """A document a service rendered (PDF, XLSX…): the bytes and the service's media type."""
+
+    content: bytes
+    media_type: str
+
+
 class Services:
     """One HTTP client for every service; base URLs from the settings."""
 
@@ -63,7 +71,7 @@ class Services:
         self.http = http
         self.urls = urls
 
-    async def call(
+    async def _send(
         self,
         service: str,
         method: str,
@@ -73,7 +81,8 @@ class Services:
         json: Any = None,
         params: dict[str, Any] | None = None,
         headers: dict[str, str] | None = None,
-    ) -> Answer:
+    ) -> httpx.Response:
+        """The service's 2xx answer; every other outcome as one of the errors above."""
         url = self.urls[service] + path
         sent = {"Authorization": f"Bearer {token}", **(headers or {})}
         try:
@@ -90,8 +99,30 @@ class Services:
             except ValueError:
                 body = {}
             raise ApiError(response.status_code, body if isinstance(body, dict) else {})
+        return response
+
+    async def call(
+        self,
+        service: str,
+        method: str,
+        path: str,
+        *,
+        token: str,
+        json: Any = None,
+        params: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Answer:
+        response = await self._send(
+            service, method, path, token=token, json=json, params=params, headers=headers
+        )
         body = response.json() if response.content else None
         return Answer(response.status_code, body, response.headers)
 
     async def get(self, service: str, path: str, *, token: str, **kwargs: Any) -> Any:
         return (await self.call(service, "GET", path, token=token, **kwargs)).body
+
+    async def fetch(self, service: str, path: str, *, token: str) -> Download:
+        """A document's bytes as the service answered them (GET), with their media type."""
+        response = await self._send(service, "GET", path, token=token)
+        media_type = response.headers.get("content-type", "application/octet-stream")
+        return Download(response.content, media_type)

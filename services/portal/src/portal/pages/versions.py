@@ -1,0 +1,248 @@
+"""The published versions of a company's DUERP: the list and its hash chain, the documents,
+comparing two versions, and publishing the next one (after a confirmation page).
+
+Every figure and sentence of substance is the assessment's (``assessment.api.versions``):
+the chain is its ``/verify``, the differences its ``/diff``, the documents its exports, fetched
+with the person's token and handed on by the portal (the token never reaches the browser).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from cosar_common.documents import content_disposition
+from portal.auth.web import User, UserDep, WriterDep, form_fields, web_session
+from portal.clients import ApiError
+from portal.domain.duerp import duerp_state
+from portal.domain.versions import (
+    DOCUMENT_FORMATS,
+    chain_status,
+    comparison,
+    default_pair,
+    diff_summary,
+    document_filename,
+    may_publish,
+    version_rows,
+)
+from portal.pages.common import flash, is_edit_conflict, parse_id, services, take_flash
+from portal.pages.errors import NOT_ACCESSIBLE, not_found
+from portal.pages.rendering import render
+
+router = APIRouter(include_in_schema=False)
+
+VERSION_GONE = "Cette version n'existe pas ou ne vous est pas accessible."
+PUBLISH_CONFLICT = (
+    "Le document unique a été modifié depuis que vous avez ouvert cette page. Vérifiez ce qui "
+    "va être publié ci-dessous, puis confirmez à nouveau."
+)
+
+
+def versions_path(company_id: uuid.UUID) -> str:
+    return f"/entreprises/{company_id}/versions"
+
+
+def api_path(company_id: uuid.UUID) -> str:
+    return f"/companies/{company_id}/duerp/versions"
+
+
+async def _company_and_versions(
+    request: Request, token: str, company_id: uuid.UUID
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    api = services(request)
+    company, versions = await asyncio.gather(
+        api.get("assessment", f"/companies/{company_id}", token=token),
+        api.get("assessment", api_path(company_id), token=token),
+    )
+    return company, versions
+
+
+def _compare_form(numbers: list[int], old: int | None, new: int | None) -> dict[str, Any]:
+    proposed = default_pair(numbers)
+    return {
+        "numbers": sorted(numbers, reverse=True),
+        "old": old if old is not None else proposed[0],
+        "new": new if new is not None else proposed[1],
+    }
+
+
+@router.get("/entreprises/{company_id}/versions")
+async def versions_page(request: Request, company_id: str, user: UserDep) -> Response:
+    parsed = parse_id(company_id)
+    if parsed is None:
+        return not_found(request, NOT_ACCESSIBLE)
+    token = user.access_token
+    (company, versions), report = await asyncio.gather(
+        _company_and_versions(request, token, parsed),
+        services(request).get("assessment", f"{api_path(parsed)}/verify", token=token),
+    )
+    numbers = [int(v["number"]) for v in versions]
+    return render(
+        request,
+        "versions.html",
+        {
+            "title": f"Versions publiées — {company['name']}",
+            "company": company,
+            "rows": version_rows(versions, username=user.username, name=user.name),
+            "chain": chain_status(report),
+            "formats": DOCUMENT_FORMATS,
+            "compare": _compare_form(numbers, None, None),
+            "may_publish": may_publish(user.roles),
+            "path": versions_path(parsed),
+            "notice": take_flash(web_session(request)),
+        },
+    )
+
+
+@router.get("/entreprises/{company_id}/versions/comparer")
+async def compare_versions(
+    request: Request, company_id: str, user: UserDep, de: str | None = None, a: str | None = None
+) -> Response:
+    """A plain GET form: the two versions are in the address, it works without JavaScript."""
+    parsed = parse_id(company_id)
+    if parsed is None:
+        return not_found(request, NOT_ACCESSIBLE)
+    token = user.access_token
+    company, versions = await _company_and_versions(request, token, parsed)
+    numbers = [int(v["number"]) for v in versions]
+    chosen = comparison(set(numbers), de, a)
+    summary = None
+    if chosen.ready:
+        diff = await services(request).get(
+            "assessment",
+            f"{api_path(parsed)}/diff",
+            token=token,
+            params={"from": chosen.old, "to": chosen.new},
+        )
+        summary = diff_summary(diff)
+    title = (
+        f"Comparaison des versions {chosen.old} et {chosen.new}"
+        if summary is not None
+        else "Comparer deux versions"
+    )
+    return render(
+        request,
+        "compare_versions.html",
+        {
+            "title": f"{title} — {company['name']}",
+            "heading": title,
+            "company": company,
+            "compare": _compare_form(numbers, chosen.old, chosen.new),
+            "error": chosen.error,
+            "summary": summary,
+            "path": versions_path(parsed),
+        },
+        status_code=422 if chosen.error else 200,
+    )
+
+
+@router.get("/entreprises/{company_id}/versions/{number}/document.{fmt}")
+async def version_document(
+    request: Request, company_id: str, number: str, fmt: str, user: UserDep
+) -> Response:
+    """The assessment's export of one version, under a French file name."""
+    parsed = parse_id(company_id)
+    if parsed is None or not number.isdigit() or fmt not in DOCUMENT_FORMATS:
+        return not_found(request, VERSION_GONE)
+    api = services(request)
+    token = user.access_token
+    try:
+        company, document = await asyncio.gather(
+            api.get("assessment", f"/companies/{parsed}", token=token),
+            api.fetch("assessment", f"{api_path(parsed)}/{int(number)}/export.{fmt}", token=token),
+        )
+    except ApiError as exc:
+        if exc.status in (403, 404):
+            return not_found(request, VERSION_GONE)
+        raise
+    filename = document_filename(str(company["name"]), int(number), fmt)
+    return Response(
+        document.content,
+        media_type=document.media_type,
+        headers={
+            "Content-Disposition": content_disposition(filename),
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+async def _publish_page(
+    request: Request,
+    user: User,
+    company_id: uuid.UUID,
+    *,
+    refusal: str | None = None,
+    conflict: bool = False,
+    status_code: int = 200,
+) -> Response:
+    api = services(request)
+    path = f"/companies/{company_id}/duerp"
+    duerp, plan = await asyncio.gather(
+        api.get("assessment", path, token=user.access_token),
+        api.get("assessment", f"{path}/action-plan", token=user.access_token),
+    )
+    state = duerp_state(duerp, plan)
+    number = (state.last_version or 0) + 1
+    return render(
+        request,
+        "publish_version.html",
+        {
+            "title": f"Publier la version {number} — {duerp['company']['name']}",
+            "company": duerp["company"],
+            "duerp": duerp,
+            "state": state,
+            "number": number,
+            "path": versions_path(company_id),
+            "refusal": refusal,
+            "conflict": PUBLISH_CONFLICT if conflict else None,
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/entreprises/{company_id}/versions/publier")
+async def confirm_publish(request: Request, company_id: str, user: UserDep) -> Response:
+    """The confirmation step, a page of its own: it works without JavaScript."""
+    parsed = parse_id(company_id)
+    if parsed is None:
+        return not_found(request, NOT_ACCESSIBLE)
+    return await _publish_page(request, user, parsed)
+
+
+@router.post("/entreprises/{company_id}/versions")
+async def publish_version(request: Request, company_id: str, user: WriterDep) -> Response:
+    parsed = parse_id(company_id)
+    if parsed is None:
+        return not_found(request, NOT_ACCESSIBLE)
+    raw = await form_fields(request)
+    try:
+        answer = await services(request).call(
+            "assessment",
+            "POST",
+            api_path(parsed),
+            token=user.access_token,
+            headers={"If-Match": raw.get("lock_version", "")},
+        )
+    except ApiError as exc:
+        if is_edit_conflict(exc):
+            return await _publish_page(request, user, parsed, conflict=True, status_code=409)
+        if exc.status in (409, 422, 428):
+            # The service's own reason, in French: nothing to publish, a risk to re-rate…
+            return await _publish_page(
+                request, user, parsed, refusal=exc.message, status_code=exc.status
+            )
+        raise
+    version = answer.body or {}
+    rows = version_rows([version]) if version.get("published_at") else []
+    when = f" le {rows[0].published_at}" if rows else ""
+    flash(
+        web_session(request),
+        f"La version {version.get('number', '')} du document unique a été publiée{when}. "
+        "Elle ne peut plus être modifiée ; elle reste consultable par les salariés, le CSE, le "
+        "médecin du travail et l'inspection du travail.",
+    )
+    return RedirectResponse(versions_path(parsed), status_code=303)
