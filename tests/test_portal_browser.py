@@ -48,7 +48,7 @@ async def test_employer_logs_in_and_adds_a_work_unit_with_errors_shown_in_french
     await assert_accessible(page)
 
     await log_in(page, portal_service.url, "employer1@sst-13-marseille")
-    await expect(page.get_by_role("link", name=BAKERY["name"])).to_be_visible()
+    await expect(page.get_by_role("link", name=BAKERY["name"], exact=True)).to_be_visible()
     # Not the neighbour's company: the token names the bakery only.
     await expect(page.get_by_text(TRANSPORTS["name"])).to_have_count(0)
     await assert_accessible(page)
@@ -60,7 +60,7 @@ async def test_employer_logs_in_and_adds_a_work_unit_with_errors_shown_in_french
     assert cookies["cosar_session"]["sameSite"] == "Lax"
     assert not cookies["cosar_session"]["value"].startswith("ey")  # not a JWT
 
-    await page.get_by_role("link", name=BAKERY["name"]).click()
+    await page.get_by_role("link", name=BAKERY["name"], exact=True).click()
     await expect(page.get_by_role("heading", level=1)).to_contain_text(BAKERY["name"])
     response = await page.request.get(page.url)
     csp = response.headers["content-security-policy"]

@@ -7,6 +7,7 @@ say is checked against the assessment's own API; every page is checked with axe-
 
 from __future__ import annotations
 
+import io
 import re
 from typing import Any
 
@@ -130,7 +131,8 @@ async def test_employer_publishes_a_version_sees_the_chain_and_downloads_its_doc
         ).click()
     xlsx = await xlsx_download.value
     assert xlsx.suggested_filename.endswith(f"version {number}.xlsx")
-    workbook = openpyxl.load_workbook(str(await xlsx.path()))
+    # The download's path has no extension, which openpyxl refuses: read it from its bytes.
+    workbook = openpyxl.load_workbook(io.BytesIO((await xlsx.path()).read_bytes()))
     assert "Risques" in workbook.sheetnames
     assert workbook.properties.title == (
         f"DUERP — {BAKERY['name']} (SIRET {BAKERY['siret']}) — version {number}"
