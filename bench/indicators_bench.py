@@ -26,8 +26,8 @@ figures only, with the targets beside them: nothing passes or fails.
 from __future__ import annotations
 
 import argparse
-import gc
 import asyncio
+import gc
 import time
 from collections.abc import Mapping
 from dataclasses import replace
