@@ -309,7 +309,8 @@ async def test_published_versions_cannot_be_changed_or_deleted_even_in_sql(
             async with db.transaction():
                 await db.execute(
                     "SELECT set_config('app.tenant_id', 'sst-13-marseille', true),"
-                    " set_config('app.roles', 'sst-preventer', true)"
+                    " set_config('app.roles', 'sst-preventer', true),"
+                    " set_config('app.company_scoped', 'off', true)"
                 )
                 with pytest.raises(asyncpg.ObjectNotInPrerequisiteStateError):
                     await db.execute(

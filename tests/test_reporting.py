@@ -239,7 +239,8 @@ async def test_finalise_freezes_emits_aggregates_and_corrections_are_new_revisio
         async with db.transaction():
             await db.execute(
                 "SELECT set_config('app.tenant_id', 'sst-13-marseille', true),"
-                " set_config('app.roles', 'sst-preventer', true)"
+                " set_config('app.roles', 'sst-preventer', true),"
+                " set_config('app.company_scoped', 'off', true)"
             )
             with pytest.raises(asyncpg.ObjectNotInPrerequisiteStateError):
                 await db.execute("UPDATE report SET input = '{}' WHERE id = $1", report_id)

@@ -104,23 +104,35 @@ async def test_a_query_without_tenant_context_sees_no_tenant_row(
         assert await owner.fetchval("SELECT count(*) FROM company") == 0  # FORCE: owner too
         assert await app.fetchval("SELECT count(*) FROM company") == 0
         async with app.transaction():
-            # Only a tenant: the company policy fails closed (roles unknown → nothing).
+            # Only a tenant: the company policy fails closed (company scope unknown → nothing).
             await app.execute("SELECT set_config('app.tenant_id', 'sst-83-toulon', true)")
             assert await app.fetchval("SELECT count(*) FROM company") == 0
         async with app.transaction():
             # What the application sets for an SPSTI preventer of Toulon.
             await app.execute("SELECT set_config('app.tenant_id', 'sst-83-toulon', true)")
             await app.execute("SELECT set_config('app.roles', 'sst-preventer', true)")
+            await app.execute("SELECT set_config('app.company_scoped', 'off', true)")
             ids = {r["id"] for r in await app.fetch("SELECT id FROM company")}
             tenants = {r["tenant_id"] for r in await app.fetch("SELECT tenant_id FROM company")}
         assert uuid.UUID(str(company_of_toulon["id"])) in ids
         assert tenants == {"sst-83-toulon"}
+        # An employer (company-scoped): only the companies its token carries, whatever roles
+        # the transaction names; none when it carries none.
+        for carried, expected in ((str(company_of_toulon["id"]), 1), ("", 0)):
+            async with app.transaction():
+                await app.execute("SELECT set_config('app.tenant_id', 'sst-83-toulon', true)")
+                await app.execute("SELECT set_config('app.roles', 'sst-preventer', true)")
+                await app.execute("SELECT set_config('app.company_scoped', 'on', true)")
+                await app.execute("SELECT set_config('app.company_ids', $1, true)", carried)
+                seen = await app.fetch("SELECT id FROM company")
+            assert len(seen) == expected
 
         # Writing a row into another tenant is refused by the policy's WITH CHECK.
         async def insert_into_other_tenant() -> None:
             async with app.transaction():
                 await app.execute("SELECT set_config('app.tenant_id', 'sst-06-nice', true)")
                 await app.execute("SELECT set_config('app.roles', 'sst-admin', true)")
+                await app.execute("SELECT set_config('app.company_scoped', 'off', true)")
                 await app.execute(
                     "INSERT INTO company (id, tenant_id, name, siret, siren, naf_code, headcount,"
                     " has_cse) VALUES ($1, 'sst-83-toulon', 'x', '1', '1', '10.71C', 1, false)",

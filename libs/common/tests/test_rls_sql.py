@@ -18,3 +18,7 @@ def test_company_scope_is_restrictive():
     (policy,) = company_scope_sql("company", "id")
     assert "AS RESTRICTIVE" in policy
     assert "app.company_ids" in policy
+    # Who is company-bound comes from the permissions table, not from role names in SQL.
+    assert "app.company_scoped" in policy
+    assert "employer" not in policy
+    assert "sst-" not in policy

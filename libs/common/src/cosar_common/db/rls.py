@@ -13,6 +13,7 @@ from typing import Protocol
 # Empty setting → NULL → no row matches: a transaction without a tenant context sees nothing.
 CURRENT_TENANT = "NULLIF(current_setting('app.tenant_id', true), '')"
 _ROLES = "string_to_array(current_setting('app.roles', true), ',')"
+_COMPANY_SCOPED = "current_setting('app.company_scoped', true)"
 _COMPANIES = "string_to_array(NULLIF(current_setting('app.company_ids', true), ''), ',')"
 
 
@@ -31,16 +32,18 @@ def tenant_rls_sql(table: str, column: str = "tenant_id") -> list[str]:
 
 
 def company_scope_sql(table: str, column: str) -> list[str]:
-    """A restrictive policy: employer and CSE tokens reach only the companies they carry.
+    """A restrictive policy: a person bound to companies reaches only the companies they carry.
 
-    SPSTI staff (any sst-* role) keep the whole tenant; everyone else is unaffected (their
-    access is already bounded by the tenant policy and the application's role checks). Fails
-    closed: a transaction that did not set ``app.roles`` sees no row.
+    Who is bound is the permissions table's business, not the database's:
+    ``Principal.is_company_scoped`` (a role of scope ``COMPANY``, no SPSTI role) is set by
+    :func:`cosar_common.db.tenancy.apply_context` as ``app.company_scoped`` ('on' / 'off'), so
+    a new role needs no new policy. Everyone else is unaffected (bounded by the tenant policy
+    and the application's permission checks). Fails closed: a transaction that did not set
+    ``app.company_scoped`` sees no row.
     """
     return [
         f"CREATE POLICY company_scope ON {table} AS RESTRICTIVE USING ("
-        f"NOT ({_ROLES} && ARRAY['employer', 'employee-representative']) "
-        f"OR ({_ROLES} && ARRAY['sst-admin', 'sst-preventer', 'sst-physician']) "
+        f"{_COMPANY_SCOPED} = 'off' "
         f"OR {column}::text = ANY(COALESCE({_COMPANIES}, ARRAY[]::text[])))"
     ]
 
@@ -64,6 +67,12 @@ def shared_or_tenant_rls_sql(
 def enable_tenant_rls(op: _Op, table: str, column: str = "tenant_id") -> None:
     for statement in tenant_rls_sql(table, column):
         op.execute(statement)
+
+
+def replace_company_scope(op: _Op, table: str, column: str) -> None:
+    """A later migration's way to bring an existing table's policy to the current one."""
+    op.execute(f"DROP POLICY IF EXISTS company_scope ON {table}")
+    enable_company_scope(op, table, column)
 
 
 def enable_company_scope(op: _Op, table: str, column: str) -> None:

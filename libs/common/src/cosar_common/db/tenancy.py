@@ -7,7 +7,9 @@ Every transaction opened through :func:`transaction` starts with ``set_config(..
   which therefore see no tenant row at all;
 - ``app.roles``: the principal's roles, comma-separated, for policies that depend on a role
   (e.g. medical data visible to physicians only);
-- ``app.company_ids``: the companies an employer token may touch, comma-separated.
+- ``app.company_ids``: the companies an employer token may touch, comma-separated;
+- ``app.company_scoped``: 'on' when the principal may touch only those
+  (``Principal.is_company_scoped``), 'off' otherwise.
 
 The settings die with the transaction, so a pooled connection never leaks a tenant context.
 Only this module commits: services and repositories ``flush()``.
@@ -32,6 +34,7 @@ class TenantContext:
     tenant_id: str | None = None
     roles: frozenset[str] = frozenset()
     company_ids: frozenset[str] = frozenset()
+    company_scoped: bool = False  # only the companies above (Principal.is_company_scoped)
 
     @classmethod
     def of(cls, principal: Principal) -> TenantContext:
@@ -39,6 +42,7 @@ class TenantContext:
             tenant_id=principal.tenant_id,
             roles=frozenset(r.value for r in principal.roles),
             company_ids=frozenset(str(c) for c in principal.company_ids),
+            company_scoped=principal.is_company_scoped,
         )
 
     @classmethod
@@ -63,7 +67,8 @@ class CommitHooks:
 _SET_CONTEXT = text(
     "SELECT set_config('app.tenant_id', :tenant, true),"
     " set_config('app.roles', :roles, true),"
-    " set_config('app.company_ids', :companies, true)"
+    " set_config('app.company_ids', :companies, true),"
+    " set_config('app.company_scoped', :scoped, true)"
 )
 
 
@@ -74,6 +79,7 @@ async def apply_context(session: AsyncSession, context: TenantContext) -> None:
             "tenant": context.tenant_id or "",
             "roles": ",".join(sorted(context.roles)),
             "companies": ",".join(sorted(context.company_ids)),
+            "scoped": "on" if context.company_scoped else "off",
         },
     )
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -55,6 +55,11 @@ async def _query(
     }
 
 
+if TYPE_CHECKING:
+    Format = str
+else:  # JSON, the answer itself, then every registered export
+    Format = Literal[("json", *exports.EXPORTERS.formats)]
+
 FiltersDep = Annotated[dict[str, str | None], Depends(_query)]
 Year = Annotated[int, Query(ge=2000, le=2200, description="Année")]
 ReleaseId = Annotated[
@@ -84,7 +89,7 @@ async def indicator(
     release: ReleaseId = None,
     scope: Literal["region", "tenant"] = "region",
     breakdown: Breakdown = Breakdown.NAF_SECTION,
-    format: Literal["json", "csv", "xlsx"] = "json",
+    format: Format = "json",
 ) -> Response:
     made = await service.answer(
         sessions,
@@ -95,10 +100,11 @@ async def indicator(
         release_id=release,
         client=client,
     )
-    if format == "csv":
-        return exports.csv_response(made.result)
-    if format == "xlsx":
-        return exports.xlsx_response(made.result)
+    if format != "json":
+        document = exports.EXPORTERS.render(
+            format, made.result, name=exports.file_name(made.result)
+        )
+        return document.response()
     return Response(made.json, media_type="application/json")
 
 

@@ -1,14 +1,16 @@
-"""CSV and XLSX exports of an indicator: the same cells, secret ones marked the same way."""
+"""CSV and XLSX exports of an indicator: the same cells, secret ones marked the same way.
+
+A new format is one render function registered once in ``EXPORTERS`` (JSON, the API's own
+answer, is not an export)."""
 
 from __future__ import annotations
 
 import csv
 import io
 
-from fastapi.responses import Response
 from openpyxl import Workbook
 
-from cosar_common.documents import CSV, XLSX, Document
+from cosar_common.documents import CSV, XLSX, Exporters
 from indicators.api.dashboard import release_line
 from indicators.api.schemas import CellOut, IndicatorResult
 from indicators.domain.secrecy import SECRET_LABEL
@@ -50,11 +52,12 @@ def rows(result: IndicatorResult) -> list[list[object]]:
     return [_row(c) for c in [*result.cells, *result.by_tenant]]
 
 
-def _filename(result: IndicatorResult, extension: str) -> str:
-    return f"indicateur-{result.indicator.code}-{result.scope}-{result.year}.{extension}"
+def file_name(result: IndicatorResult) -> str:
+    """The download's name, without its extension."""
+    return f"indicateur-{result.indicator.code}-{result.scope}-{result.year}"
 
 
-def csv_response(result: IndicatorResult) -> Response:
+def render_csv(result: IndicatorResult) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
     for line in _heading(result):
@@ -67,11 +70,10 @@ def csv_response(result: IndicatorResult) -> Response:
                 for v in row
             ]
         )
-    # BOM: spreadsheet software reads it as UTF-8
-    return Document("\ufeff" + buffer.getvalue(), CSV, _filename(result, "csv")).response()
+    return "\ufeff" + buffer.getvalue()  # BOM: spreadsheet software reads it as UTF-8
 
 
-def xlsx_response(result: IndicatorResult) -> Response:
+def render_xlsx(result: IndicatorResult) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
@@ -83,4 +85,9 @@ def xlsx_response(result: IndicatorResult) -> Response:
         sheet.append(row)
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return Document(buffer.getvalue(), XLSX, _filename(result, "xlsx")).response()
+    return buffer.getvalue()
+
+
+EXPORTERS = Exporters[IndicatorResult]()
+EXPORTERS.add("csv", render_csv, media_type=CSV)
+EXPORTERS.add("xlsx", render_xlsx, media_type=XLSX)
