@@ -318,7 +318,11 @@ async def test_published_versions_cannot_be_changed_or_deleted_even_in_sql(
                         bakery["id"],
                     )
             async with db.transaction():
-                await db.execute("SELECT set_config('app.tenant_id', 'sst-13-marseille', true)")
+                # SPSTI staff (not company-scoped): the rows are visible, the trigger refuses.
+                await db.execute(
+                    "SELECT set_config('app.tenant_id', 'sst-13-marseille', true),"
+                    " set_config('app.company_scoped', 'off', true)"
+                )
                 with pytest.raises(asyncpg.ObjectNotInPrerequisiteStateError):
                     await db.execute(
                         "DELETE FROM document_version WHERE company_id = $1", bakery["id"]
