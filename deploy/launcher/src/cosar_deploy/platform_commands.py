@@ -324,9 +324,16 @@ CLOCK_VARIABLE = "COSAR_CLOCK_AT"  # cosar_common.clock.ENVIRONMENT_VARIABLE
 # Left out of the clock runs: they build whole regional populations for explicit years
 # (minutes each); the Paris dates of releases are pure functions with their own unit tests
 # (services/indicators/tests/test_release_schedule.py), which the clock runs do include.
+# The portal's browser tests too (a minute and a half per run, CI must stay near 30 minutes):
+# the portal computes no date of its own but session ages; the dates its pages show are the
+# services' answers through cosar_common.clock.fr_date, and the portal's and the kernel's unit
+# tests (sessions, DUERP state, fr_date) do run at every clock.
 CLOCK_RUN_LEFT_OUT = (
     "tests/test_indicators.py",
     "services/indicators/tests/test_release_protection.py",
+    "tests/test_portal_browser.py",
+    "tests/test_portal_risks.py",
+    "tests/test_portal_versions.py",
 )
 
 
