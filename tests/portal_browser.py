@@ -108,3 +108,16 @@ async def work_unit_names(assessment_url: str, token: str, company_id: str) -> l
 
 def unique(prefix: str) -> str:
     return f"{prefix} {clock.today():%d/%m} {uuid.uuid4().hex[:6]}"
+
+
+async def add_unit_through_api(assessment_url: str, token: str, name: str) -> None:
+    """Someone else changes the DUERP meanwhile (adds a unit), straight through the API."""
+    base = f"{assessment_url}/companies/{BAKERY['id']}/duerp"
+    async with httpx.AsyncClient(timeout=10, headers={"Authorization": f"Bearer {token}"}) as http:
+        lock = (await http.get(base)).json()["lock_version"]
+        added = await http.post(
+            f"{base}/work-units",
+            json={"kind": "geographic", "name": name, "headcount": 1},
+            headers={"If-Match": str(lock)},
+        )
+    assert added.status_code == 201, added.text

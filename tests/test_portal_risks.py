@@ -9,12 +9,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import httpx
 import pytest
 from playwright.async_api import Browser, BrowserContext, Locator, Page, expect
 
 from tests.portal_browser import (  # the fixtures: pytest finds them by name
     BAKERY,
+    add_unit_through_api,
     assert_accessible,
     chromium_fixture,  # noqa: F401
     context_fixture,  # noqa: F401
@@ -61,19 +61,6 @@ def hazard_results(page: Page) -> Locator:
     return page.locator("#resultats-dangers")
 
 
-async def bump_duerp(assessment_url: str, token: str, name: str) -> None:
-    """Someone else changes the DUERP (adds a unit) straight through the API."""
-    base = f"{assessment_url}/companies/{BAKERY['id']}/duerp"
-    async with httpx.AsyncClient(timeout=10, headers={"Authorization": f"Bearer {token}"}) as http:
-        lock = (await http.get(base)).json()["lock_version"]
-        added = await http.post(
-            f"{base}/work-units",
-            json={"kind": "geographic", "name": name, "headcount": 1},
-            headers={"If-Match": str(lock)},
-        )
-    assert added.status_code == 201, added.text
-
-
 async def test_employer_edits_a_work_unit_with_errors_in_french_then_archives_it(
     portal_service, assessment_service, demo_loaded, context, token_for
 ):
@@ -116,7 +103,7 @@ async def test_employer_edits_a_work_unit_with_errors_in_french_then_archives_it
 
     # Someone else changes the DUERP meanwhile: the conflict block, the input kept, then saved.
     await page.get_by_label("Effectif").fill("7")
-    await bump_duerp(assessment_service.url, employer, unique("Bureau"))
+    await add_unit_through_api(assessment_service.url, employer, unique("Bureau"))
     await page.get_by_role("button", name="Enregistrer les modifications").click()
     conflict = page.locator(".conflict")
     await expect(conflict).to_contain_text("a changé pendant votre saisie")

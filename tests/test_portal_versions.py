@@ -19,6 +19,7 @@ from pypdf import PdfReader
 
 from tests.portal_browser import (  # the fixtures: pytest finds them by name
     BAKERY,
+    add_unit_through_api,
     assert_accessible,
     chromium_fixture,  # noqa: F401
     context_fixture,  # noqa: F401
@@ -57,19 +58,6 @@ async def add_unit(page: Page, portal: str, name: str) -> None:
     await page.get_by_label("Effectif").fill("2")
     await page.get_by_role("button", name="Ajouter l'unité").click()
     await expect(page.get_by_role("status")).to_contain_text("a été ajoutée")
-
-
-async def add_unit_through_api(assessment_url: str, token: str, name: str) -> None:
-    """Someone else changes the DUERP meanwhile, straight through the API."""
-    base = f"{assessment_url}/companies/{BAKERY['id']}/duerp"
-    async with httpx.AsyncClient(timeout=10, headers={"Authorization": f"Bearer {token}"}) as http:
-        lock = (await http.get(base)).json()["lock_version"]
-        added = await http.post(
-            f"{base}/work-units",
-            json={"kind": "geographic", "name": name, "headcount": 1},
-            headers={"If-Match": str(lock)},
-        )
-    assert added.status_code == 201, added.text
 
 
 def flat(text: str) -> str:
