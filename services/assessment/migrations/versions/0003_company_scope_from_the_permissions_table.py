@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from alembic import op
 
-from cosar_common.db.rls import replace_company_scope
+from cosar_common.db.rls import replace_company_scope, restore_company_scope_by_role_names
 
 revision: str = "0003"
 down_revision: str | None = "0002"
@@ -38,10 +38,6 @@ SCOPED: tuple[tuple[str, str], ...] = (
     ),
 )
 
-# The policy as 0001/0002 wrote it, for a downgrade.
-_ROLES = "string_to_array(current_setting('app.roles', true), ',')"
-_COMPANIES = "string_to_array(NULLIF(current_setting('app.company_ids', true), ''), ',')"
-
 
 def upgrade() -> None:
     for table, column in SCOPED:
@@ -50,10 +46,4 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     for table, column in SCOPED:
-        op.execute(f"DROP POLICY IF EXISTS company_scope ON {table}")
-        op.execute(
-            f"CREATE POLICY company_scope ON {table} AS RESTRICTIVE USING ("
-            f"NOT ({_ROLES} && ARRAY['employer', 'employee-representative']) "
-            f"OR ({_ROLES} && ARRAY['sst-admin', 'sst-preventer', 'sst-physician']) "
-            f"OR {column}::text = ANY(COALESCE({_COMPANIES}, ARRAY[]::text[])))"
-        )
+        restore_company_scope_by_role_names(op, table, column)

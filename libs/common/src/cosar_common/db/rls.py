@@ -69,6 +69,18 @@ def enable_tenant_rls(op: _Op, table: str, column: str = "tenant_id") -> None:
         op.execute(statement)
 
 
+def restore_company_scope_by_role_names(op: _Op, table: str, column: str) -> None:
+    """Downgrade of migration 0003 (assessment, reporting): the policy as 0001/0002 wrote it,
+    naming the roles, frozen here as it was."""
+    op.execute(f"DROP POLICY IF EXISTS company_scope ON {table}")
+    op.execute(
+        f"CREATE POLICY company_scope ON {table} AS RESTRICTIVE USING ("
+        f"NOT ({_ROLES} && ARRAY['employer', 'employee-representative']) "
+        f"OR ({_ROLES} && ARRAY['sst-admin', 'sst-preventer', 'sst-physician']) "
+        f"OR {column}::text = ANY(COALESCE({_COMPANIES}, ARRAY[]::text[])))"
+    )
+
+
 def replace_company_scope(op: _Op, table: str, column: str) -> None:
     """A later migration's way to bring an existing table's policy to the current one."""
     op.execute(f"DROP POLICY IF EXISTS company_scope ON {table}")
