@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 
+import httpx
 import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -58,3 +59,49 @@ async def test_another_process_storing_a_release_reaches_the_service_memory(
         await asyncio.sleep(0.1)
     else:
         pytest.fail("the service did not hear the release notification")
+
+
+REFUSED_YEAR = 2094  # one bare release row, written once: the refusal comes before any cell
+
+
+async def test_a_request_refused_after_reading_the_release_leaves_it_readable(
+    indicators_service, migrated, token_for
+):
+    """The first request of a year reads the latest release and keeps it; if that request is
+    then refused (a 422: its transaction rolls back), the kept release must stay readable. It
+    did not: the rollback expired it, and every later request of the year was a 500."""
+    engine = create_async_engine(migrated.dsn("indicators_app", "indicators_app", "indicators"))
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(
+                text(
+                    "INSERT INTO release (id, year, number, reference_date, made_by, naf_version,"
+                    " parameters, audit, loss, events)"
+                    " SELECT gen_random_uuid(), :year, 1, DATE '2094-12-31', 'test', 'NAF rév. 2',"
+                    " CAST(:parameters AS jsonb), '{}'::jsonb, '{}'::jsonb, 0"
+                    " WHERE NOT EXISTS (SELECT 1 FROM release WHERE year = :year)"
+                ),
+                {"year": REFUSED_YEAR, "parameters": '{"sections": {"10": "C"}}'},
+            )
+            await connection.execute(
+                text("SELECT pg_notify(:channel, :year)"),
+                {"channel": latest.CHANNEL, "year": str(REFUSED_YEAR)},
+            )
+    finally:
+        await engine.dispose()
+    for _ in range(100):
+        if latest.LATEST.listening:
+            break
+        await asyncio.sleep(0.1)
+    assert latest.LATEST.listening
+    await asyncio.sleep(0.5)  # the notification heard: nothing of that year kept
+    analyst = await token_for("regional-analyst")
+    query = {"year": REFUSED_YEAR, "naf": "10.71C"}  # a sub-class: not in any release
+    async with httpx.AsyncClient(
+        base_url=indicators_service.url,
+        headers={"Authorization": f"Bearer {analyst}"},
+        timeout=30,
+    ) as http:
+        answers = [await http.get("/indicators/serious-work-units", params=query) for _ in "12"]
+    assert [a.status_code for a in answers] == [422, 422], answers[-1].text
+    assert answers[1].json()["code"] == "not_in_release"

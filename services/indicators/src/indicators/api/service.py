@@ -121,7 +121,13 @@ async def pick_release(sessions: SessionOnDemand, year: int, release_id: str | N
         return release
 
     async def load() -> Release | None:
-        return await store.latest(await sessions(), year)
+        session = await sessions()
+        found = await store.latest(session, year)
+        if found is not None:
+            # Kept beyond this request: out of its session, or the rollback of a request
+            # refused after this read (a 422) would expire it for every later one.
+            session.expunge(found)
+        return found
 
     release = await LATEST.get(year, load)
     if release is None:
