@@ -15,9 +15,11 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
+from cosar_common import clock
 from cosar_common.documents import content_disposition
 from portal.auth.web import User, UserDep, WriterDep, form_fields, web_session
 from portal.clients import ApiError
+from portal.domain.checklist import UNCHANGED, ChecklistWarning, publish_checklist
 from portal.domain.duerp import duerp_state
 from portal.domain.versions import (
     DOCUMENT_FORMATS,
@@ -170,21 +172,30 @@ async def version_document(
     )
 
 
-async def _publish_page(
-    request: Request,
-    user: User,
-    company_id: uuid.UUID,
-    *,
-    refusal: str | None = None,
-    conflict: bool = False,
-    status_code: int = 200,
-) -> Response:
+async def _open_duerp(
+    request: Request, user: User, company_id: uuid.UUID
+) -> tuple[dict[str, Any], dict[str, Any]]:
     api = services(request)
     path = f"/companies/{company_id}/duerp"
     duerp, plan = await asyncio.gather(
         api.get("assessment", path, token=user.access_token),
         api.get("assessment", f"{path}/action-plan", token=user.access_token),
     )
+    return duerp, plan
+
+
+def _publish_page(
+    request: Request,
+    company_id: uuid.UUID,
+    duerp: dict[str, Any],
+    plan: dict[str, Any],
+    *,
+    refusal: str | None = None,
+    conflict: bool = False,
+    unconfirmed: list[ChecklistWarning] | None = None,
+    confirmed: frozenset[str] = frozenset(),
+    status_code: int = 200,
+) -> Response:
     state = duerp_state(duerp, plan)
     number = (state.last_version or 0) + 1
     return render(
@@ -199,6 +210,9 @@ async def _publish_page(
             "path": versions_path(company_id),
             "refusal": refusal,
             "conflict": PUBLISH_CONFLICT if conflict else None,
+            "checklist": publish_checklist(duerp, clock.today()),
+            "unconfirmed": unconfirmed or [],
+            "confirmed": confirmed,
         },
         status_code=status_code,
     )
@@ -206,34 +220,52 @@ async def _publish_page(
 
 @router.get("/entreprises/{company_id}/versions/publier")
 async def confirm_publish(request: Request, company_id: str, user: UserDep) -> Response:
-    """The confirmation step, a page of its own: it works without JavaScript."""
+    """The confirmation step, a page of its own (the checklist first): no JavaScript needed."""
     parsed = parse_id(company_id)
     if parsed is None:
         return not_found(request, NOT_ACCESSIBLE)
-    return await _publish_page(request, user, parsed)
+    duerp, plan = await _open_duerp(request, user, parsed)
+    return _publish_page(request, parsed, duerp, plan)
 
 
 @router.post("/entreprises/{company_id}/versions")
 async def publish_version(request: Request, company_id: str, user: WriterDep) -> Response:
+    """Publish once every warning of the checklist, computed again now, is confirmed."""
     parsed = parse_id(company_id)
     if parsed is None:
         return not_found(request, NOT_ACCESSIBLE)
     raw = await form_fields(request)
+    duerp, plan = await _open_duerp(request, user, parsed)
+    checklist = publish_checklist(duerp, clock.today())
+    confirmed = checklist.confirmed(raw)
+    missing = checklist.missing(raw)
+    if missing:
+        return _publish_page(
+            request, parsed, duerp, plan, unconfirmed=missing, confirmed=confirmed, status_code=422
+        )
     try:
         answer = await services(request).call(
             "assessment",
             "POST",
             api_path(parsed),
             token=user.access_token,
+            json={"confirm_unchanged": UNCHANGED in confirmed},
             headers={"If-Match": raw.get("lock_version", "")},
         )
     except ApiError as exc:
         if is_edit_conflict(exc):
-            return await _publish_page(request, user, parsed, conflict=True, status_code=409)
+            duerp, plan = await _open_duerp(request, user, parsed)
+            return _publish_page(request, parsed, duerp, plan, conflict=True, status_code=409)
         if exc.status in (409, 422, 428):
-            # The service's own reason, in French: nothing to publish, a risk to re-rate…
-            return await _publish_page(
-                request, user, parsed, refusal=exc.message, status_code=exc.status
+            # The service's own reason, in French: nothing changed, a risk to re-rate…
+            return _publish_page(
+                request,
+                parsed,
+                duerp,
+                plan,
+                refusal=exc.message,
+                confirmed=confirmed,
+                status_code=exc.status,
             )
         raise
     version = answer.body or {}
