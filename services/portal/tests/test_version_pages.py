@@ -309,3 +309,90 @@ def test_the_services_unchanged_refusal_shows_the_box_to_confirm(
     again = http.post(PAGE, data={"csrf_token": CSRF, "lock_version": "7"})
     assert again.status_code == 422
     assert 'name="confirm_unchanged"' in again.text
+
+
+# --- The CSE's consultation -------------------------------------------------------------------
+
+CSE_PAGE = f"{PAGE}/2/consultation-cse"
+
+
+def test_the_representative_is_offered_the_cse_form_on_unconsulted_versions_only() -> None:
+    http, _ = make_site(["employee-representative"])
+    text = shown(http.get(PAGE))
+    assert f'href="{CSE_PAGE}"' in text  # version 2: not consulted yet
+    assert f'href="{PAGE}/1/consultation-cse"' not in text  # version 1 already is
+    form = http.get(CSE_PAGE)
+    assert form.status_code == 200
+    page = shown(form)
+    assert "<h1>Consultation du CSE sur la version 2</h1>" in page
+    assert f'<form method="post" action="{CSE_PAGE}">' in page
+    assert f'name="csrf_token" value="{CSRF}"' in page
+    assert 'type="date"' in page
+    for label in ("Avis favorable", "Avis assorti de réserves", "Avis défavorable"):
+        assert label in page
+    consulted = shown(http.get(f"{PAGE}/1/consultation-cse"))
+    assert "déjà enregistrée : Consulté le 02/02/2026 : avis assorti de réserves" in consulted
+    assert 'name="opinion"' not in consulted  # once per version: no form any more
+
+
+def test_a_reader_without_the_right_gets_no_cse_form() -> None:
+    http, _ = make_site(["sst-preventer"])
+    assert "consultation-cse" not in http.get(PAGE).text
+    assert http.get(CSE_PAGE).status_code == 404
+
+
+def test_recording_the_cse_opinion_sends_it_and_says_so() -> None:
+    http, fake = make_site(["employee-representative"])
+    fake.answers["assessment", "POST", f"{API}/2/cse-consultation"] = {"opinion": "favourable"}
+    done = http.post(
+        CSE_PAGE,
+        data={
+            "csrf_token": CSRF,
+            "consulted_on": "2026-07-10",
+            "opinion": "favourable",
+            "proposals": "  Former les nouveaux au laminoir.  ",
+        },
+    )
+    assert done.status_code == 303
+    assert done.headers["location"] == PAGE
+    [post] = fake.writes()
+    assert post["path"] == f"{API}/2/cse-consultation"
+    assert post["json"] == {
+        "consulted_on": "2026-07-10",
+        "opinion": "favourable",
+        "proposals": "Former les nouveaux au laminoir.",
+    }
+    assert post["token"] == "a"
+    assert "L'avis du CSE sur la version 2 a été enregistré" in shown(http.get(PAGE))
+
+
+def test_the_cse_form_is_checked_in_french_and_keeps_what_was_typed() -> None:
+    http, fake = make_site(["employee-representative"])
+    bad = http.post(
+        CSE_PAGE, data={"csrf_token": CSRF, "consulted_on": "hier", "proposals": "Capoter"}
+    )
+    assert bad.status_code == 422
+    assert fake.writes() == []
+    text = shown(bad)
+    assert "Saisissez une date, par exemple 10/12/2026." in text
+    assert "Ce champ est obligatoire." in text  # no opinion chosen
+    assert ">Capoter</textarea>" in text
+    fake.answers["assessment", "POST", f"{API}/2/cse-consultation"] = ApiError(
+        409,
+        {
+            "code": "consultation_exists",
+            "message": "La consultation du CSE sur cette version est déjà enregistrée.",
+        },
+    )
+    twice = http.post(
+        CSE_PAGE, data={"csrf_token": CSRF, "consulted_on": "10/07/2026", "opinion": "reserved"}
+    )
+    assert twice.status_code == 409
+    assert "La consultation du CSE sur cette version est déjà enregistrée." in shown(twice)
+
+
+def test_recording_the_cse_opinion_needs_the_csrf_token() -> None:
+    http, fake = make_site(["employee-representative"])
+    refused = http.post(CSE_PAGE, data={"consulted_on": "2026-07-10", "opinion": "favourable"})
+    assert refused.status_code == 403
+    assert fake.writes() == []

@@ -17,21 +17,34 @@ from fastapi.responses import RedirectResponse, Response
 
 from cosar_common import clock
 from cosar_common.documents import content_disposition
-from portal.auth.web import User, UserDep, WriterDep, form_fields, web_session
+from portal.auth.web import User, UserDep, WriterDep, form_fields, pending_input, web_session
 from portal.clients import ApiError
 from portal.domain.checklist import UNCHANGED, ChecklistWarning, publish_checklist
 from portal.domain.duerp import duerp_state
+from portal.domain.forms import FormErrors, api_errors_to_form
 from portal.domain.versions import (
+    CSE_FORM,
     DOCUMENT_FORMATS,
+    OPINION_CHOICES,
     chain_status,
     comparison,
     default_pair,
     diff_summary,
     document_filename,
     may_publish,
+    may_record_consultation,
+    parse_consultation,
     version_rows,
 )
-from portal.pages.common import flash, is_edit_conflict, parse_id, services, take_flash
+from portal.pages.common import (
+    SESSION_ENDED,
+    flash,
+    is_edit_conflict,
+    is_refused_input,
+    parse_id,
+    services,
+    take_flash,
+)
 from portal.pages.errors import NOT_ACCESSIBLE, not_found
 from portal.pages.rendering import render
 
@@ -50,6 +63,10 @@ def versions_path(company_id: uuid.UUID) -> str:
 
 def api_path(company_id: uuid.UUID) -> str:
     return f"/companies/{company_id}/duerp/versions"
+
+
+def consultation_path(company_id: uuid.UUID, number: int) -> str:
+    return f"{versions_path(company_id)}/{number}/consultation-cse"
 
 
 async def _company_and_versions(
@@ -94,6 +111,7 @@ async def versions_page(request: Request, company_id: str, user: UserDep) -> Res
             "formats": DOCUMENT_FORMATS,
             "compare": _compare_form(numbers, None, None),
             "may_publish": may_publish(user.roles),
+            "may_record_consultation": may_record_consultation(user.roles),
             "path": versions_path(parsed),
             "notice": take_flash(web_session(request)),
         },
@@ -276,5 +294,103 @@ async def publish_version(request: Request, company_id: str, user: WriterDep) ->
         f"La version {version.get('number', '')} du document unique a été publiée{when}. "
         "Elle ne peut plus être modifiée ; elle reste consultable par les salariés, le CSE, le "
         "médecin du travail et l'inspection du travail.",
+    )
+    return RedirectResponse(versions_path(parsed), status_code=303)
+
+
+async def _consultation_page(
+    request: Request,
+    user: User,
+    company_id: uuid.UUID,
+    number: int,
+    *,
+    values: dict[str, Any] | None = None,
+    errors: FormErrors | None = None,
+    status_code: int = 200,
+) -> Response:
+    company, versions = await _company_and_versions(request, user.access_token, company_id)
+    found = [v for v in versions if int(v["number"]) == number]
+    if not found:
+        return not_found(request, VERSION_GONE)
+    [row] = version_rows(found, username=user.username, name=user.name)
+    path = consultation_path(company_id, number)
+    notice = None
+    kept = pending_input(request, path)
+    if kept is not None and values is None:
+        values, notice = kept, SESSION_ENDED
+    return render(
+        request,
+        "cse_consultation.html",
+        {
+            "title": f"Consultation du CSE sur la version {number} — {company['name']}",
+            "company": company,
+            "version": row,
+            "path": path,
+            "versions_path": versions_path(company_id),
+            "specs": {spec.name: spec for spec in CSE_FORM},
+            "opinions": OPINION_CHOICES,
+            "values": values or {},
+            "errors": errors,
+            "notice": notice,
+            "today": clock.today().isoformat(),
+        },
+        status_code=status_code,
+    )
+
+
+def _version_number(raw: str) -> int | None:
+    return int(raw) if raw.isdigit() and 0 < int(raw) < 1_000_000 else None
+
+
+@router.get("/entreprises/{company_id}/versions/{number}/consultation-cse")
+async def consultation_form(
+    request: Request, company_id: str, number: str, user: UserDep
+) -> Response:
+    """The employee representative records the CSE's opinion on a version (L2312-27)."""
+    parsed, version = parse_id(company_id), _version_number(number)
+    if parsed is None or version is None or not may_record_consultation(user.roles):
+        return not_found(request, VERSION_GONE)
+    return await _consultation_page(request, user, parsed, version)
+
+
+@router.post("/entreprises/{company_id}/versions/{number}/consultation-cse")
+async def record_consultation(
+    request: Request, company_id: str, number: str, user: WriterDep
+) -> Response:
+    parsed, version = parse_id(company_id), _version_number(number)
+    if parsed is None or version is None or not may_record_consultation(user.roles):
+        return not_found(request, VERSION_GONE)
+    raw = await form_fields(request)
+    payload, errors = parse_consultation(raw, today=clock.today())
+    if errors:
+        return await _consultation_page(
+            request, user, parsed, version, values=raw, errors=errors, status_code=422
+        )
+    try:
+        await services(request).call(
+            "assessment",
+            "POST",
+            f"{api_path(parsed)}/{version}/cse-consultation",
+            token=user.access_token,
+            json=payload,
+        )
+    except ApiError as exc:
+        if exc.status in (403, 404):
+            return not_found(request, VERSION_GONE)
+        if is_refused_input(exc):
+            return await _consultation_page(
+                request,
+                user,
+                parsed,
+                version,
+                values=raw,
+                errors=api_errors_to_form(exc.body, CSE_FORM),
+                status_code=exc.status,
+            )
+        raise
+    flash(
+        web_session(request),
+        f"L'avis du CSE sur la version {version} a été enregistré. Il figure désormais dans les "
+        "documents de cette version (PDF, tableurs), dont l'empreinte reste inchangée.",
     )
     return RedirectResponse(versions_path(parsed), status_code=303)
