@@ -177,6 +177,30 @@ async def test_without_a_year_a_version_assesses_the_current_year_in_paris(
     assert (draft["to_update"], after["to_update"]) == (True, False)
 
 
+async def test_publishing_an_unchanged_duerp_is_refused_unless_the_review_is_confirmed(
+    assessment_service, staff, bakery
+):
+    async with DuerpClient(assessment_service.url, staff, bakery["id"]) as duerp:
+        await duerp.add_risk(await duerp.add_unit(name="Fournil"))
+        before = await duerp.read()
+        first = await duerp.ok("POST", "/duerp/versions")
+        after = await duerp.read()
+        # Reviewed again, nothing changed: an identical version is refused, with a stable code.
+        refused = await duerp.change("POST", "/duerp/versions", json={})
+        chain_after_refusal = (await duerp.get("/duerp/versions/verify")).json()
+        confirmed = await duerp.ok("POST", "/duerp/versions", json={"confirm_unchanged": True})
+        chain = (await duerp.get("/duerp/versions/verify")).json()
+    assert before["unchanged_since_last_version"] is False
+    assert after["unchanged_since_last_version"] is True
+    assert refused.status_code == 409, refused.text
+    assert refused.json()["code"] == "unchanged"
+    assert "Rien n'a changé depuis la version 1" in refused.json()["message"]
+    assert chain_after_refusal["length"] == 1
+    assert confirmed["number"] == 2
+    assert confirmed["previous_hash"] == first["hash"]
+    assert chain == {"valid": True, "length": 2, "first_broken": None, "reason": None}
+
+
 async def test_second_concurrent_writer_gets_409_and_nothing_is_lost(
     assessment_service, staff, bakery
 ):
@@ -337,8 +361,9 @@ async def test_tampering_a_version_is_detected_and_the_first_broken_link_named(
     async with DuerpClient(assessment_service.url, staff, bakery["id"]) as duerp:
         unit = await duerp.add_unit()
         await duerp.add_risk(unit)
+        # The same DUERP three times: republishing unchanged is allowed once confirmed.
         for _ in range(3):
-            await duerp.ok("POST", "/duerp/versions")
+            await duerp.ok("POST", "/duerp/versions", json={"confirm_unchanged": True})
         # Only a superuser who disables the trigger can do this: the chain still tells.
         db = await asyncpg.connect(
             migrated.dsn(SUPERUSER, SUPERUSER_PASSWORD, "assessment", driver=None)

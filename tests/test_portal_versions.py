@@ -60,6 +60,13 @@ async def add_unit(page: Page, portal: str, name: str) -> None:
     await expect(page.get_by_role("status")).to_contain_text("a été ajoutée")
 
 
+async def confirm_checks(page: Page) -> None:
+    """Tick every warning of the checklist before publishing (a unit just added has no risk)."""
+    boxes = page.locator("#verifications input[type=checkbox]")
+    for index in range(await boxes.count()):
+        await boxes.nth(index).check()
+
+
 def flat(text: str) -> str:
     """Extracted PDF text on one line, with straight apostrophes (Typst sets curly ones)."""
     return " ".join(text.replace("\u2019", "'").split())
@@ -81,6 +88,12 @@ async def test_employer_publishes_a_version_sees_the_chain_and_downloads_its_doc
     )
     await assert_accessible(page)
     assert await next_number(assessment_service.url, employer) == number
+    # The unit just added has no risk: the checklist says so, and publishing waits for the box.
+    await expect(page.locator("#verifications")).to_contain_text("sans risque")
+    await page.get_by_role("button", name=f"Oui, publier la version {number}").click()
+    await expect(page.locator(".error-summary")).to_contain_text("Confirmez chaque vérification")
+    assert await next_number(assessment_service.url, employer) == number
+    await confirm_checks(page)
     await page.get_by_role("button", name=f"Oui, publier la version {number}").click()
 
     versions_url = f"{portal_service.url}/entreprises/{BAKERY['id']}/versions"
@@ -154,6 +167,7 @@ async def test_a_second_version_after_a_conflict_then_comparing_them_without_jav
     await add_unit(page, portal_service.url, unique("Bureau"))
     first = await next_number(assessment_service.url, employer)
     await page.goto(f"{versions_url}/publier")
+    await confirm_checks(page)
     await page.get_by_role("button", name=f"Oui, publier la version {first}").click()
     await expect(page.get_by_role("status")).to_contain_text(f"La version {first} ")
 
@@ -168,10 +182,12 @@ async def test_a_second_version_after_a_conflict_then_comparing_them_without_jav
         f"Publier la version {second} du document unique ?"
     )
     await add_unit_through_api(assessment_service.url, employer, theirs)
+    await confirm_checks(page)
     await page.get_by_role("button", name=f"Oui, publier la version {second}").click()
     await expect(page.locator(".conflict")).to_contain_text("a changé pendant votre lecture")
     assert await next_number(assessment_service.url, employer) == second  # nothing published
     await assert_accessible(page)
+    await confirm_checks(page)  # the checklist is computed again: their unit has no risk either
     await page.get_by_role("button", name=f"Oui, publier la version {second}").click()
     await expect(page).to_have_url(versions_url)
     await expect(page.get_by_role("status")).to_contain_text(f"La version {second} ")

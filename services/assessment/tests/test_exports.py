@@ -16,6 +16,7 @@ from pypdf import PdfReader
 from assessment.domain.snapshot import DuerpSnapshot
 from assessment.exports import (
     EXPORTERS,
+    ConsultationEntry,
     ExportInput,
     VersionHistoryEntry,
     render_ods,
@@ -36,7 +37,15 @@ from .sample_snapshot import (
 pytestmark = pytest.mark.unit
 
 HASH = hashlib.sha256(b"boulangerie-du-vieux-port:v3").hexdigest()
-SHEETS = ["Unités de travail", "Risques", "Plan d'action", "Pénibilité", "Historique", "Méthode"]
+SHEETS = [
+    "Unités de travail",
+    "Risques",
+    "Plan d'action",
+    "Pénibilité",
+    "Historique",
+    "Consultation du CSE",
+    "Méthode",
+]
 # (unit, hazard, P, G, raw, residual, priority, deadline in months), in the expected order.
 EXPECTED_RISKS = [
     ("Fournil", "PSY.NUIT", 4, 3, 12, 12, "Majeure", 2),
@@ -50,7 +59,18 @@ EXPECTED_RISKS = [
 MARKUP = r'#set text(red) *gras* _penché_ $x^2$ <lbl> @ref \ antislash // non "guillemets" `code`'
 
 
-def export_input(snapshot: DuerpSnapshot | None = None) -> ExportInput:
+CONSULTATION = ConsultationEntry(
+    consulted_on=date(2026, 12, 10),
+    opinion="reserved",
+    proposals="Avancer le capotage du pétrin avant l'été.",
+    recorded_by="delegue.cse",
+    recorded_at=datetime(2026, 12, 11, 16, 45, tzinfo=UTC),
+)
+
+
+def export_input(
+    snapshot: DuerpSnapshot | None = None, consultation: ConsultationEntry | None = None
+) -> ExportInput:
     snap = snapshot or sample_snapshot()
     by = snap.published_by
     return ExportInput(
@@ -74,6 +94,7 @@ def export_input(snapshot: DuerpSnapshot | None = None) -> ExportInput:
             ),
         ],
         tenant_name="Santé Travail Provence",
+        consultation=consultation,
     )
 
 
@@ -201,6 +222,35 @@ def test_odd_user_text_and_an_empty_document_still_export(render) -> None:
     assert render(export_input(snap)).startswith((b"%PDF", b"PK"))
 
 
+def test_pdf_without_consultation_says_whether_one_is_due(pdf_text: str) -> None:
+    assert "Consultation du CSE Sans objet (pas de CSE)" in pdf_text  # the sample has no CSE
+    assert "Consultation du comité social et économique" in pdf_text
+    with_cse = sample_snapshot(company=sample_company(has_cse=True))
+    text = "\n".join(pdf_pages(render_pdf(export_input(with_cse))))
+    assert "Consultation du CSE Non enregistrée" in text
+
+
+def test_pdf_shows_the_cse_consultation_beside_the_unchanged_version() -> None:
+    plain_pdf = render_pdf(export_input())
+    pdf = render_pdf(export_input(consultation=CONSULTATION))
+    text = "\n".join(pdf_pages(pdf))
+    assert "Consultation du CSE Avis assorti de réserves du 10/12/2026" in text  # cover
+    section = squeeze(text[text.rindex("Consultation du comité social et économique") :])
+    for expected in (
+        "Date de la consultation 10/12/2026",
+        "Avis du CSE Avis assorti de réserves",
+        "Propositions Avancer le capotage du pétrin avant l'été.",
+        "Enregistrée par delegue.cse",
+        "Enregistrée le 11/12/2026",
+    ):
+        assert squeeze(expected) in section.replace("\u2019", "'")
+    # The same version: same hash on the cover and in every footer, a new rendering of it.
+    assert HASH in text
+    assert all(f"empreinte {HASH[:12]}" in page for page in pdf_pages(pdf))
+    assert pdf != plain_pdf
+    assert pdf == render_pdf(export_input(consultation=CONSULTATION))
+
+
 # --- Spreadsheets ---------------------------------------------------------------------------
 
 
@@ -249,7 +299,7 @@ def risk_rows(tables: dict[str, list[list[object]]]) -> list[tuple[object, ...]]
     return [tuple(row[c] for c in columns) for row in rows]
 
 
-def test_spreadsheets_have_the_six_sheets_in_order(xlsx, ods) -> None:
+def test_spreadsheets_have_the_seven_sheets_in_order(xlsx, ods) -> None:
     assert list(xlsx) == SHEETS
     assert list(ods) == SHEETS
 
@@ -273,6 +323,31 @@ def test_spreadsheets_keep_annex_history_and_actions_typed(xlsx) -> None:
     assert done[10] == date(2026, 6, 15)
     statuses = {row[9] for row in xlsx["Plan d'action"][1:]}
     assert statuses == {"Prévue", "En cours", "Réalisée", "Abandonnée"}
+
+
+def test_spreadsheets_hold_the_cse_consultation_when_recorded(xlsx) -> None:
+    header = [
+        "Date de la consultation",
+        "Avis du CSE",
+        "Propositions",
+        "Enregistrée par",
+        "Enregistrée le",
+    ]
+    assert xlsx["Consultation du CSE"] == [header]  # none recorded yet
+    data = export_input(consultation=CONSULTATION)
+    with_xlsx, with_ods = xlsx_tables(render_xlsx(data)), ods_tables(render_ods(data))
+    assert with_xlsx["Consultation du CSE"] == [
+        header,
+        [
+            date(2026, 12, 10),
+            "Avis assorti de réserves",
+            "Avancer le capotage du pétrin avant l'été.",
+            "delegue.cse",
+            date(2026, 12, 11),
+        ],
+    ]
+    assert with_ods == with_xlsx
+    assert with_xlsx["Historique"][-1][3] == HASH  # the version's hash does not change
 
 
 def test_xlsx_user_text_starting_with_equals_stays_text() -> None:

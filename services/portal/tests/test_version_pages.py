@@ -14,7 +14,7 @@ from portal.clients import ApiError, Download, ServiceUnavailable
 from portal.settings import PortalSettings
 
 from .fakes import COOKIE, FakeOAuth, FakeServices, FakeStore, logged_in
-from .samples import CHAIN_BROKEN, CHAIN_OK, DIFF, METHOD, VERSIONS
+from .samples import CHAIN_BROKEN, CHAIN_OK, DIFF, METHOD, RISK, VERSIONS
 
 pytestmark = pytest.mark.unit
 
@@ -27,7 +27,16 @@ DUERP = {
     "company": {**COMPANY, "naf": {"code": "10.71C", "display": "Boulangerie"}, "headcount": 4},
     "lock_version": 7,
     "method": METHOD,
-    "work_units": [{"id": "u1", "kind": "trade", "name": "Fournil", "headcount": 4, "risks": []}],
+    "work_units": [
+        {
+            "id": "u1",
+            "kind": "trade",
+            "name": "Fournil",
+            "headcount": 4,
+            "risks": [{**RISK, "measures": [{"kind": "collective", "description": "Capotage"}]}],
+        }
+    ],
+    "actions": [],
     "warnings": [],
     "last_version": 2,
     "last_published_at": "2026-07-01T22:15:00Z",
@@ -184,6 +193,8 @@ def test_publishing_asks_first_then_sends_the_lock_and_says_so(
     assert done.headers["location"] == PAGE
     [post] = fake.writes()
     assert (post["path"], post["headers"]) == (API, {"If-Match": "7"})
+    assert post["json"] == {"confirm_unchanged": False}
+    assert "aucun point à signaler" in shown(confirm)
     assert "La version 3 du document unique a été publiée le 02/07/2026 à 00:15" in shown(
         http.get(PAGE)
     )
@@ -225,5 +236,163 @@ def test_a_duerp_changed_meanwhile_asks_to_confirm_again(
 def test_publishing_needs_the_csrf_token(site: tuple[TestClient, FakeServices]) -> None:
     http, fake = site
     refused = http.post(PAGE, data={"lock_version": "7"})
+    assert refused.status_code == 403
+    assert fake.writes() == []
+
+
+def _with_warnings(fake: FakeServices) -> None:
+    """A unit without risks, and nothing changed since version 2."""
+    duerp = copy.deepcopy(DUERP)
+    duerp["work_units"].append(
+        {"id": "u2", "kind": "geographic", "name": "Quai", "headcount": 1, "risks": []}
+    )
+    duerp["unchanged_since_last_version"] = True
+    fake.answers["assessment", "GET", f"/companies/{CID}/duerp"] = duerp
+
+
+def test_the_publish_page_lists_the_checks_to_confirm_and_refuses_until_ticked(
+    site: tuple[TestClient, FakeServices],
+) -> None:
+    http, fake = site
+    _with_warnings(fake)
+    confirm = http.get(f"{PAGE}/publier")
+    text = shown(confirm)
+    assert "Avant de publier : 2 points à vérifier et confirmer" in text
+    assert "1 unité de travail sans risque" in text
+    assert "<li>Quai</li>" in text
+    assert "Rien n'a changé depuis la version 2" in text
+    assert 'type="checkbox" id="confirm_empty_unit" name="confirm_empty_unit"' in text
+    assert 'type="checkbox" id="confirm_unchanged" name="confirm_unchanged"' in text
+    assert f'<form method="post" action="{PAGE}">' in text
+    assert f'name="csrf_token" value="{CSRF}"' in text
+
+    # One box ticked out of two: nothing is sent, the page says which one is missing.
+    half = http.post(
+        PAGE, data={"csrf_token": CSRF, "lock_version": "7", "confirm_empty_unit": "oui"}
+    )
+    assert half.status_code == 422
+    assert fake.writes() == []
+    missing = shown(half)
+    assert "Confirmez chaque vérification avant de publier" in missing
+    assert '<a href="#confirm_unchanged">Rien n' in missing
+    assert 'name="confirm_empty_unit" value="oui" checked' in missing  # kept ticked
+
+    done = http.post(
+        PAGE,
+        data={
+            "csrf_token": CSRF,
+            "lock_version": "7",
+            "confirm_empty_unit": "oui",
+            "confirm_unchanged": "oui",
+        },
+    )
+    assert done.status_code == 303
+    [post] = fake.writes()
+    assert post["json"] == {"confirm_unchanged": True}
+
+
+def test_the_services_unchanged_refusal_shows_the_box_to_confirm(
+    site: tuple[TestClient, FakeServices],
+) -> None:
+    http, fake = site
+    message = (
+        "Rien n'a changé depuis la version 2 : le document unique serait publié à l'identique."
+    )
+    fake.answers["assessment", "POST", API] = ApiError(
+        409, {"code": "unchanged", "message": message}
+    )
+    page = http.post(PAGE, data={"csrf_token": CSRF, "lock_version": "7"})
+    assert page.status_code == 409
+    assert message in shown(page)
+    # The DUERP the page reads now says it too: the box to confirm the review is there.
+    _with_warnings(fake)
+    again = http.post(PAGE, data={"csrf_token": CSRF, "lock_version": "7"})
+    assert again.status_code == 422
+    assert 'name="confirm_unchanged"' in again.text
+
+
+# --- The CSE's consultation -------------------------------------------------------------------
+
+CSE_PAGE = f"{PAGE}/2/consultation-cse"
+
+
+def test_the_representative_is_offered_the_cse_form_on_unconsulted_versions_only() -> None:
+    http, _ = make_site(["employee-representative"])
+    text = shown(http.get(PAGE))
+    assert f'href="{CSE_PAGE}"' in text  # version 2: not consulted yet
+    assert f'href="{PAGE}/1/consultation-cse"' not in text  # version 1 already is
+    form = http.get(CSE_PAGE)
+    assert form.status_code == 200
+    page = shown(form)
+    assert "<h1>Consultation du CSE sur la version 2</h1>" in page
+    assert f'<form method="post" action="{CSE_PAGE}">' in page
+    assert f'name="csrf_token" value="{CSRF}"' in page
+    assert 'type="date"' in page
+    for label in ("Avis favorable", "Avis assorti de réserves", "Avis défavorable"):
+        assert label in page
+    consulted = shown(http.get(f"{PAGE}/1/consultation-cse"))
+    assert "déjà enregistrée : Consulté le 02/02/2026 : avis assorti de réserves" in consulted
+    assert 'name="opinion"' not in consulted  # once per version: no form any more
+
+
+def test_a_reader_without_the_right_gets_no_cse_form() -> None:
+    http, _ = make_site(["sst-preventer"])
+    assert "consultation-cse" not in http.get(PAGE).text
+    assert http.get(CSE_PAGE).status_code == 404
+
+
+def test_recording_the_cse_opinion_sends_it_and_says_so() -> None:
+    http, fake = make_site(["employee-representative"])
+    fake.answers["assessment", "POST", f"{API}/2/cse-consultation"] = {"opinion": "favourable"}
+    done = http.post(
+        CSE_PAGE,
+        data={
+            "csrf_token": CSRF,
+            "consulted_on": "2026-07-10",
+            "opinion": "favourable",
+            "proposals": "  Former les nouveaux au laminoir.  ",
+        },
+    )
+    assert done.status_code == 303
+    assert done.headers["location"] == PAGE
+    [post] = fake.writes()
+    assert post["path"] == f"{API}/2/cse-consultation"
+    assert post["json"] == {
+        "consulted_on": "2026-07-10",
+        "opinion": "favourable",
+        "proposals": "Former les nouveaux au laminoir.",
+    }
+    assert post["token"] == "a"
+    assert "L'avis du CSE sur la version 2 a été enregistré" in shown(http.get(PAGE))
+
+
+def test_the_cse_form_is_checked_in_french_and_keeps_what_was_typed() -> None:
+    http, fake = make_site(["employee-representative"])
+    bad = http.post(
+        CSE_PAGE, data={"csrf_token": CSRF, "consulted_on": "hier", "proposals": "Capoter"}
+    )
+    assert bad.status_code == 422
+    assert fake.writes() == []
+    text = shown(bad)
+    assert "Saisissez une date, par exemple 10/12/2026." in text
+    assert "Ce champ est obligatoire." in text  # no opinion chosen
+    assert ">Capoter</textarea>" in text
+    fake.answers["assessment", "POST", f"{API}/2/cse-consultation"] = ApiError(
+        409,
+        {
+            "code": "consultation_exists",
+            "message": "La consultation du CSE sur cette version est déjà enregistrée.",
+        },
+    )
+    twice = http.post(
+        CSE_PAGE, data={"csrf_token": CSRF, "consulted_on": "10/07/2026", "opinion": "reserved"}
+    )
+    assert twice.status_code == 409
+    assert "La consultation du CSE sur cette version est déjà enregistrée." in shown(twice)
+
+
+def test_recording_the_cse_opinion_needs_the_csrf_token() -> None:
+    http, fake = make_site(["employee-representative"])
+    refused = http.post(CSE_PAGE, data={"consulted_on": "2026-07-10", "opinion": "favourable"})
     assert refused.status_code == 403
     assert fake.writes() == []

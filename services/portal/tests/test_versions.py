@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from portal.domain.versions import (
     CHAIN_EMPTY,
@@ -12,6 +14,8 @@ from portal.domain.versions import (
     diff_summary,
     document_filename,
     may_publish,
+    may_record_consultation,
+    parse_consultation,
     version_rows,
 )
 
@@ -106,3 +110,26 @@ def test_only_writers_of_the_duerp_are_offered_to_publish() -> None:
     assert may_publish({"employer"})
     assert not may_publish({"employee-representative"})
     assert not may_publish(set())
+
+
+def test_the_cse_form_is_parsed_for_the_api() -> None:
+    today = date(2026, 12, 7)
+    payload, errors = parse_consultation(
+        {"consulted_on": "07/12/2026", "opinion": "unfavourable", "proposals": ""}, today=today
+    )
+    assert not errors
+    assert payload == {"consulted_on": "2026-12-07", "opinion": "unfavourable", "proposals": ""}
+    _, future = parse_consultation(
+        {"consulted_on": "2026-12-08", "opinion": "favourable"}, today=today
+    )
+    assert future.fields == {
+        "consulted_on": ["La consultation ne peut pas être datée dans le futur."]
+    }
+    _, wrong = parse_consultation({"consulted_on": "", "opinion": "peut-être"}, today=today)
+    assert wrong.fields == {
+        "consulted_on": ["Ce champ est obligatoire."],
+        "opinion": ["Choisissez une des valeurs proposées."],
+    }
+    assert may_record_consultation({"employee-representative"})
+    assert may_record_consultation({"employer"})  # for the CSE, as the assessment allows
+    assert not may_record_consultation({"sst-preventer", "regional-analyst"})

@@ -56,6 +56,7 @@ async def publish(
         company=company,
         expected=expected,
         year=body.year if body else None,
+        confirm_unchanged=body.confirm_unchanged if body else False,
         principal=principal,
         client=client,
         outbox=outbox,

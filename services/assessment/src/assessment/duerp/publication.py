@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from assessment.companies.models import Company
 from assessment.domain.aggregates import duerp_published
+from assessment.domain.republication import unchanged_since
 from assessment.duerp import reading, repository
 from assessment.duerp.builder import build_snapshot
 from assessment.duerp.service import open_duerp
@@ -31,11 +32,16 @@ async def publish(
     company: Company,
     expected: int,
     year: int | None,
+    confirm_unchanged: bool = False,
     principal: Principal,
     client: ThesaurusClient,
     outbox: OutboxWriter,
 ) -> DocumentVersion:
-    """Publish the open DUERP as the next numbered version and emit its aggregates."""
+    """Publish the open DUERP as the next numbered version and emit its aggregates.
+
+    A DUERP whose content is the last version's (``domain.republication``) is published again
+    only when ``confirm_unchanged`` says the employer reviewed it and found nothing to change.
+    """
     duerp = await open_duerp(session, company)
     await repository.bump(session, duerp, expected=expected, actor=principal.actor)
     settings = await settings_of(session, company.tenant_id)
@@ -71,6 +77,15 @@ async def publish(
         raise Conflict(
             "Le document unique ne contient encore aucune unité de travail : rien à publier.",
             code="empty_duerp",
+        )
+    if not confirm_unchanged and unchanged_since(
+        bytes(previous.content) if previous else None, snapshot
+    ):
+        raise Conflict(
+            f"Rien n'a changé depuis la version {number - 1} : le document unique serait publié "
+            "à l'identique. Si vous l'avez revu et qu'il reste à jour (revue annuelle sans "
+            "changement), confirmez la publication d'une version identique.",
+            code="unchanged",
         )
     version = await seal(
         session,

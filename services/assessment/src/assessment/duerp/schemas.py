@@ -129,6 +129,11 @@ class DuerpView(BaseModel):
     last_version: int | None
     last_published_at: datetime | None
     to_update: bool = Field(description="Aucune version publiée depuis plus de 12 mois")
+    unchanged_since_last_version: bool = Field(
+        default=False,
+        description="Rien n'a changé depuis la dernière version : la publier à l'identique "
+        "demande une confirmation (confirm_unchanged)",
+    )
 
 
 class RatingChange(BaseModel):

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from assessment.companies.models import Company
 from assessment.domain.action_plan import action_plan_title, is_papripact
+from assessment.domain.republication import unchanged_since
 from assessment.domain.snapshot import ActionStatus
 from assessment.duerp import reading, repository
 from assessment.duerp.builder import action_snapshot, build_snapshot
@@ -72,6 +73,9 @@ async def read(
         last_version=last.number if last else None,
         last_published_at=last.published_at if last else None,
         to_update=not is_up_to_date(clock.date_of(last.published_at) if last else None, today),
+        unchanged_since_last_version=unchanged_since(
+            bytes(last.content) if last else None, snapshot
+        ),
     )
 
 

@@ -9,8 +9,9 @@ no-break space, dates as 25/11/2026 in Paris time, labels in French.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -46,8 +47,22 @@ class VersionHistoryEntry(BaseModel):
     hash: str = Field(pattern=_SHA256_HEX, description="SHA-256 (hex) of that version")
 
 
+class ConsultationEntry(BaseModel):
+    """The CSE's consultation on the exported version (L2312-27), recorded after it was
+    published: printed beside the sealed content, never part of it (the hash stays the same)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    consulted_on: date
+    opinion: Literal["favourable", "unfavourable", "reserved"]
+    proposals: str = ""
+    recorded_by: str
+    recorded_at: datetime
+
+
 class ExportInput(BaseModel):
-    """A published version to export: the snapshot, its hash and every version up to it."""
+    """A published version to export: the snapshot, its hash, every version up to it and the
+    CSE's consultation on it (if recorded)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -55,6 +70,7 @@ class ExportInput(BaseModel):
     hash: str = Field(pattern=_SHA256_HEX, description="SHA-256 (hex) of this version")
     history: list[VersionHistoryEntry]
     tenant_name: str = Field(description="the SPSTI (occupational health service) exporting")
+    consultation: ConsultationEntry | None = None
 
     @model_validator(mode="after")
     def _history_ends_with_this_version(self) -> ExportInput:
@@ -85,6 +101,11 @@ ACTION_STATUS_FR = {
     ActionStatus.IN_PROGRESS: "En cours",
     ActionStatus.DONE: "Réalisée",
     ActionStatus.ABANDONED: "Abandonnée",
+}
+OPINION_FR = {
+    "favourable": "Avis favorable",
+    "unfavourable": "Avis défavorable",
+    "reserved": "Avis assorti de réserves",
 }
 #: Used only when the method has no band for a priority (every method maps onto this scale).
 PRIORITY_FR = {
@@ -153,6 +174,14 @@ def risk_caption(snap: DuerpSnapshot, risk_id: uuid.UUID | None) -> str:
             if risk.id == risk_id:
                 return f"{unit.name} — {risk.hazard.display}"
     return DASH
+
+
+def consultation_summary(data: ExportInput) -> str:
+    """« Avis favorable du 14/02/2027 », « Non enregistrée », or « Sans objet (pas de CSE) »."""
+    consultation = data.consultation
+    if consultation is not None:
+        return f"{OPINION_FR[consultation.opinion]} du {fr_date(consultation.consulted_on)}"
+    return "Non enregistrée" if data.snapshot.company.has_cse else "Sans objet (pas de CSE)"
 
 
 def action_status(action: ActionSnapshot) -> str:

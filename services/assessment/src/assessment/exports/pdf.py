@@ -29,11 +29,13 @@ from assessment.domain.snapshot import (
 from assessment.exports.model import (
     DASH,
     MEASURE_KIND_FR,
+    OPINION_FR,
     PRIORITY_FILL,
     WORK_UNIT_KIND_FR,
     ExportInput,
     action_status,
     band_range,
+    consultation_summary,
     control_label,
     criterion_abbreviation,
     fr_date,
@@ -53,7 +55,8 @@ HASH_PREFIX_LENGTH = 12
 
 def render_pdf(data: ExportInput) -> bytes:
     """The version as an A4 PDF in French (cover, method, work units, risks, action plan,
-    pénibilité annex, history); each page's footer names the version and its hash prefix."""
+    pénibilité annex, CSE consultation, history); each page's footer names the version and its
+    hash prefix."""
     template = files("assessment.exports").joinpath(TEMPLATE).read_bytes()
     document = json.dumps(pdf_document(data), ensure_ascii=False, sort_keys=True)
     return typst.compile(template, sys_inputs={"data": document}, ignore_system_fonts=True)
@@ -82,6 +85,7 @@ def pdf_document(data: ExportInput) -> dict[str, Any]:
             "rows": [_action(snap, action) for action in snap.actions],
         },
         "penibilite": _penibilite(snap),
+        "consultation": _consultation(data),
         "history": [
             {
                 "number": str(entry.number),
@@ -110,10 +114,29 @@ def _cover(data: ExportInput) -> dict[str, Any]:
             ["Année évaluée", str(snap.assessed_year)],
             ["Date de publication", fr_date(snap.published_at)],
             ["Publiée par", snap.published_by],
+            ["Consultation du CSE", consultation_summary(data)],
             ["Service de prévention et de santé au travail", data.tenant_name],
         ],
         "hash": data.hash,
         "previous_hash": snap.previous_hash or DASH,
+    }
+
+
+def _consultation(data: ExportInput) -> dict[str, Any]:
+    """The CSE's consultation as the PDF prints it: ``recorded`` False when there is none."""
+    consultation = data.consultation
+    if consultation is None:
+        return {"recorded": False, "summary": consultation_summary(data)}
+    return {
+        "recorded": True,
+        "summary": consultation_summary(data),
+        "rows": [
+            ["Date de la consultation", fr_date(consultation.consulted_on)],
+            ["Avis du CSE", OPINION_FR[consultation.opinion]],
+            ["Propositions", consultation.proposals or DASH],
+            ["Enregistrée par", consultation.recorded_by],
+            ["Enregistrée le", fr_date(consultation.recorded_at)],
+        ],
     }
 
 

@@ -30,6 +30,7 @@ from assessment.domain.snapshot import ActionStatus, DuerpSnapshot, Priority
 from assessment.exports.model import (
     ACTION_STATUS_FR,
     MEASURE_KIND_FR,
+    OPINION_FR,
     PRIORITY_FILL,
     WORK_UNIT_KIND_FR,
     ExportInput,
@@ -75,10 +76,10 @@ def _num(value: Decimal | None) -> int | float | None:
 
 
 def build_tables(data: ExportInput) -> list[SheetTable]:
-    """The six sheets, in their order; both spreadsheet formats are written from these."""
+    """The seven sheets, in their order; both spreadsheet formats are written from these."""
     snap = data.snapshot
     tables = [_units(snap), _risks(snap), _actions(snap), _penibilite(snap)]
-    tables += [_history(data), _method(snap)]
+    tables += [_history(data), _consultation(data), _method(snap)]
     return [
         SheetTable(t.name, t.columns, [tuple(map(_clean, row)) for row in t.rows], t.fills)
         for t in tables
@@ -233,6 +234,30 @@ def _history(data: ExportInput) -> SheetTable:
     return SheetTable("Historique", columns, rows)
 
 
+def _consultation(data: ExportInput) -> SheetTable:
+    """The CSE's consultation on this version (one row, none until it is recorded)."""
+    columns = (
+        Column("Date de la consultation", 14, "date"),
+        Column("Avis du CSE", 26),
+        Column("Propositions", 60, "long"),
+        Column("Enregistrée par", 30),
+        Column("Enregistrée le", 14, "date"),
+    )
+    c = data.consultation
+    rows: list[tuple[Value, ...]] = []
+    if c is not None:
+        rows.append(
+            (
+                c.consulted_on,
+                OPINION_FR[c.opinion],
+                c.proposals or None,
+                c.recorded_by,
+                paris_time(c.recorded_at).date(),
+            )
+        )
+    return SheetTable("Consultation du CSE", columns, rows)
+
+
 def _method(snap: DuerpSnapshot) -> SheetTable:
     method = snap.method
     columns = (
@@ -296,7 +321,7 @@ _WHITE_TEXT_ON = {PRIORITY_FILL[Priority.MAJOR]}
 
 
 def render_xlsx(data: ExportInput) -> bytes:
-    """The six tables as an Excel workbook (one sheet each, header row frozen, filters on)."""
+    """The seven tables as an Excel workbook (one sheet each, header row frozen, filters on)."""
     workbook = Workbook()
     workbook.remove(workbook.active)
     for table in build_tables(data):
@@ -381,7 +406,7 @@ def _ods_cell_styles() -> list[str]:
 
 
 def render_ods(data: ExportInput) -> bytes:
-    """The six tables as an OpenDocument spreadsheet (one table each, same columns as XLSX)."""
+    """The seven tables as an OpenDocument spreadsheet (one table each, same columns as XLSX)."""
     document = Document("spreadsheet")
     document.body.clear()
     tables = build_tables(data)

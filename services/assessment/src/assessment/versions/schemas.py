@@ -16,6 +16,12 @@ class PublishRequest(BaseModel):
     year: int | None = Field(
         default=None, ge=2000, le=2200, description="Année évaluée (par défaut : l'année en cours)"
     )
+    confirm_unchanged: bool = Field(
+        default=False,
+        description="Publier même si rien n'a changé depuis la dernière version (revue annuelle "
+        "sans changement, confirmée par l'employeur) ; sinon la publication est refusée (409, "
+        "code « unchanged »)",
+    )
 
 
 class CseConsultationIn(BaseModel):

@@ -20,7 +20,7 @@ from assessment.companies import repository as companies
 from assessment.companies.models import Company
 from assessment.domain.diff import SnapshotDiff, diff_snapshots
 from assessment.domain.snapshot import DuerpSnapshot
-from assessment.exports import EXPORTERS, ExportInput, VersionHistoryEntry
+from assessment.exports import EXPORTERS, ConsultationEntry, ExportInput, VersionHistoryEntry
 from assessment.versions.models import CseConsultation, DocumentVersion
 from assessment.versions.schemas import CseConsultationIn
 from cosar_common.auth import Principal
@@ -119,11 +119,16 @@ async def diff(
 
 
 async def export(session: AsyncSession, *, company: Company, number: int, fmt: str) -> Document:
-    """Version ``number`` rendered as ``fmt`` (one of ``EXPORTERS``), with the history up to it."""
+    """Version ``number`` rendered as ``fmt`` (one of ``EXPORTERS``), with the history up to it
+    and the CSE's consultation on it: a consultation recorded later gives a new rendering of the
+    same version, whose stored content and hash do not change."""
     versions = [v for v in await versions_of(session, company.id) if v.number <= number]
     if not versions or versions[-1].number != number:
         await get_version(session, company.id, number)  # raises the French 404
     version = versions[-1]
+    consultation = await session.scalar(
+        select(CseConsultation).where(CseConsultation.version_id == version.id)
+    )
     data = ExportInput(
         snapshot=snapshot_of(version),
         hash=version.content_hash,
@@ -137,6 +142,15 @@ async def export(session: AsyncSession, *, company: Company, number: int, fmt: s
             for v in versions
         ],
         tenant_name=company.tenant_id,
+        consultation=ConsultationEntry(
+            consulted_on=consultation.consulted_on,
+            opinion=consultation.opinion,
+            proposals=consultation.proposals,
+            recorded_by=consultation.recorded_by,
+            recorded_at=consultation.recorded_at,
+        )
+        if consultation is not None
+        else None,
     )
     return EXPORTERS.render(fmt, data, name=f"DUERP-{company.siret}-v{number}")
 

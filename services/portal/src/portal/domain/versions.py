@@ -17,6 +17,7 @@ from typing import Any
 
 from cosar_common import clock
 from cosar_common.auth.permissions import Permission, roles_with
+from portal.domain.forms import FieldSpec, FormErrors, parse_form
 from portal.domain.risks import PRIORITY_FALLBACK, fr_score
 
 # The export formats of the assessment (``assessment.exports.EXPORTERS``), as a link says them.
@@ -35,6 +36,28 @@ CHAIN_VERIFIED = "Chaîne d'empreintes vérifiée : aucune version n'a été mod
 CHAIN_EMPTY = "Aucune version publiée : il n'y a pas encore de chaîne d'empreintes à vérifier."
 # What the people who may write the DUERP hold; the others are only shown the versions.
 PUBLISHERS = frozenset(role.value for role in roles_with(Permission.DUERP_WRITE))
+# Who may record the CSE's consultation: the employee representative (and the employer for
+# the CSE, as the assessment allows).
+CSE_RECORDERS = frozenset(role.value for role in roles_with(Permission.CSE_OPINION_RECORD))
+# The radio buttons of the CSE form: value → (label, hint).
+OPINION_CHOICES: dict[str, tuple[str, str]] = {
+    "favourable": ("Avis favorable", ""),
+    "reserved": ("Avis assorti de réserves", "Détaillez les réserves dans les propositions."),
+    "unfavourable": ("Avis défavorable", ""),
+}
+# ``CseConsultationIn``.
+CSE_FORM: tuple[FieldSpec, ...] = (
+    FieldSpec("consulted_on", "Date de la consultation du CSE", required=True, max_length=10),
+    FieldSpec(
+        "opinion", "Avis du CSE", kind="choice", required=True, choices=tuple(OPINION_CHOICES)
+    ),
+    FieldSpec(
+        "proposals",
+        "Propositions du CSE (facultatif)",
+        kind="textarea",
+        max_length=20_000,
+    ),
+)
 
 # Field names of the diff's ``changes`` (work units, risks, actions) in French.
 FIELD_LABELS: dict[str, str] = {
@@ -68,6 +91,37 @@ _UNSAFE_IN_FILENAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 def may_publish(roles: Collection[str]) -> bool:
     """Whether the person's roles let them publish (the assessment decides in the end)."""
     return bool(PUBLISHERS & set(roles))
+
+
+def may_record_consultation(roles: Collection[str]) -> bool:
+    """Whether the person's roles let them record the CSE's opinion (the assessment decides)."""
+    return bool(CSE_RECORDERS & set(roles))
+
+
+def _form_date(text: str) -> date | None:
+    """« 2026-12-10 » (a date field) or « 10/12/2026 » (typed by hand)."""
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+def parse_consultation(raw: Mapping[str, str], *, today: date) -> tuple[dict[str, Any], FormErrors]:
+    """The CSE form as ``POST …/cse-consultation`` takes it, or its errors in French (a
+    consultation is not dated in the future; the CSE may have been consulted on the draft
+    before the version was published, so an earlier date is accepted)."""
+    payload, errors = parse_form(CSE_FORM, raw)
+    if "consulted_on" in payload:
+        day = _form_date(payload.pop("consulted_on"))
+        if day is None:
+            errors.add("consulted_on", "Saisissez une date, par exemple 10/12/2026.")
+        elif day > today:
+            errors.add("consulted_on", "La consultation ne peut pas être datée dans le futur.")
+        else:
+            payload["consulted_on"] = day.isoformat()
+    return payload, errors
 
 
 def _instant(value: str | datetime) -> datetime:

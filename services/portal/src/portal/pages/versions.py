@@ -15,21 +15,36 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
+from cosar_common import clock
 from cosar_common.documents import content_disposition
-from portal.auth.web import User, UserDep, WriterDep, form_fields, web_session
+from portal.auth.web import User, UserDep, WriterDep, form_fields, pending_input, web_session
 from portal.clients import ApiError
+from portal.domain.checklist import UNCHANGED, ChecklistWarning, publish_checklist
 from portal.domain.duerp import duerp_state
+from portal.domain.forms import FormErrors, api_errors_to_form
 from portal.domain.versions import (
+    CSE_FORM,
     DOCUMENT_FORMATS,
+    OPINION_CHOICES,
     chain_status,
     comparison,
     default_pair,
     diff_summary,
     document_filename,
     may_publish,
+    may_record_consultation,
+    parse_consultation,
     version_rows,
 )
-from portal.pages.common import flash, is_edit_conflict, parse_id, services, take_flash
+from portal.pages.common import (
+    SESSION_ENDED,
+    flash,
+    is_edit_conflict,
+    is_refused_input,
+    parse_id,
+    services,
+    take_flash,
+)
 from portal.pages.errors import NOT_ACCESSIBLE, not_found
 from portal.pages.rendering import render
 
@@ -48,6 +63,10 @@ def versions_path(company_id: uuid.UUID) -> str:
 
 def api_path(company_id: uuid.UUID) -> str:
     return f"/companies/{company_id}/duerp/versions"
+
+
+def consultation_path(company_id: uuid.UUID, number: int) -> str:
+    return f"{versions_path(company_id)}/{number}/consultation-cse"
 
 
 async def _company_and_versions(
@@ -92,6 +111,7 @@ async def versions_page(request: Request, company_id: str, user: UserDep) -> Res
             "formats": DOCUMENT_FORMATS,
             "compare": _compare_form(numbers, None, None),
             "may_publish": may_publish(user.roles),
+            "may_record_consultation": may_record_consultation(user.roles),
             "path": versions_path(parsed),
             "notice": take_flash(web_session(request)),
         },
@@ -170,21 +190,30 @@ async def version_document(
     )
 
 
-async def _publish_page(
-    request: Request,
-    user: User,
-    company_id: uuid.UUID,
-    *,
-    refusal: str | None = None,
-    conflict: bool = False,
-    status_code: int = 200,
-) -> Response:
+async def _open_duerp(
+    request: Request, user: User, company_id: uuid.UUID
+) -> tuple[dict[str, Any], dict[str, Any]]:
     api = services(request)
     path = f"/companies/{company_id}/duerp"
     duerp, plan = await asyncio.gather(
         api.get("assessment", path, token=user.access_token),
         api.get("assessment", f"{path}/action-plan", token=user.access_token),
     )
+    return duerp, plan
+
+
+def _publish_page(
+    request: Request,
+    company_id: uuid.UUID,
+    duerp: dict[str, Any],
+    plan: dict[str, Any],
+    *,
+    refusal: str | None = None,
+    conflict: bool = False,
+    unconfirmed: list[ChecklistWarning] | None = None,
+    confirmed: frozenset[str] = frozenset(),
+    status_code: int = 200,
+) -> Response:
     state = duerp_state(duerp, plan)
     number = (state.last_version or 0) + 1
     return render(
@@ -199,6 +228,9 @@ async def _publish_page(
             "path": versions_path(company_id),
             "refusal": refusal,
             "conflict": PUBLISH_CONFLICT if conflict else None,
+            "checklist": publish_checklist(duerp, clock.today()),
+            "unconfirmed": unconfirmed or [],
+            "confirmed": confirmed,
         },
         status_code=status_code,
     )
@@ -206,34 +238,52 @@ async def _publish_page(
 
 @router.get("/entreprises/{company_id}/versions/publier")
 async def confirm_publish(request: Request, company_id: str, user: UserDep) -> Response:
-    """The confirmation step, a page of its own: it works without JavaScript."""
+    """The confirmation step, a page of its own (the checklist first): no JavaScript needed."""
     parsed = parse_id(company_id)
     if parsed is None:
         return not_found(request, NOT_ACCESSIBLE)
-    return await _publish_page(request, user, parsed)
+    duerp, plan = await _open_duerp(request, user, parsed)
+    return _publish_page(request, parsed, duerp, plan)
 
 
 @router.post("/entreprises/{company_id}/versions")
 async def publish_version(request: Request, company_id: str, user: WriterDep) -> Response:
+    """Publish once every warning of the checklist, computed again now, is confirmed."""
     parsed = parse_id(company_id)
     if parsed is None:
         return not_found(request, NOT_ACCESSIBLE)
     raw = await form_fields(request)
+    duerp, plan = await _open_duerp(request, user, parsed)
+    checklist = publish_checklist(duerp, clock.today())
+    confirmed = checklist.confirmed(raw)
+    missing = checklist.missing(raw)
+    if missing:
+        return _publish_page(
+            request, parsed, duerp, plan, unconfirmed=missing, confirmed=confirmed, status_code=422
+        )
     try:
         answer = await services(request).call(
             "assessment",
             "POST",
             api_path(parsed),
             token=user.access_token,
+            json={"confirm_unchanged": UNCHANGED in confirmed},
             headers={"If-Match": raw.get("lock_version", "")},
         )
     except ApiError as exc:
         if is_edit_conflict(exc):
-            return await _publish_page(request, user, parsed, conflict=True, status_code=409)
+            duerp, plan = await _open_duerp(request, user, parsed)
+            return _publish_page(request, parsed, duerp, plan, conflict=True, status_code=409)
         if exc.status in (409, 422, 428):
-            # The service's own reason, in French: nothing to publish, a risk to re-rate…
-            return await _publish_page(
-                request, user, parsed, refusal=exc.message, status_code=exc.status
+            # The service's own reason, in French: nothing changed, a risk to re-rate…
+            return _publish_page(
+                request,
+                parsed,
+                duerp,
+                plan,
+                refusal=exc.message,
+                confirmed=confirmed,
+                status_code=exc.status,
             )
         raise
     version = answer.body or {}
@@ -244,5 +294,103 @@ async def publish_version(request: Request, company_id: str, user: WriterDep) ->
         f"La version {version.get('number', '')} du document unique a été publiée{when}. "
         "Elle ne peut plus être modifiée ; elle reste consultable par les salariés, le CSE, le "
         "médecin du travail et l'inspection du travail.",
+    )
+    return RedirectResponse(versions_path(parsed), status_code=303)
+
+
+async def _consultation_page(
+    request: Request,
+    user: User,
+    company_id: uuid.UUID,
+    number: int,
+    *,
+    values: dict[str, Any] | None = None,
+    errors: FormErrors | None = None,
+    status_code: int = 200,
+) -> Response:
+    company, versions = await _company_and_versions(request, user.access_token, company_id)
+    found = [v for v in versions if int(v["number"]) == number]
+    if not found:
+        return not_found(request, VERSION_GONE)
+    [row] = version_rows(found, username=user.username, name=user.name)
+    path = consultation_path(company_id, number)
+    notice = None
+    kept = pending_input(request, path)
+    if kept is not None and values is None:
+        values, notice = kept, SESSION_ENDED
+    return render(
+        request,
+        "cse_consultation.html",
+        {
+            "title": f"Consultation du CSE sur la version {number} — {company['name']}",
+            "company": company,
+            "version": row,
+            "path": path,
+            "versions_path": versions_path(company_id),
+            "specs": {spec.name: spec for spec in CSE_FORM},
+            "opinions": OPINION_CHOICES,
+            "values": values or {},
+            "errors": errors,
+            "notice": notice,
+            "today": clock.today().isoformat(),
+        },
+        status_code=status_code,
+    )
+
+
+def _version_number(raw: str) -> int | None:
+    return int(raw) if raw.isdigit() and 0 < int(raw) < 1_000_000 else None
+
+
+@router.get("/entreprises/{company_id}/versions/{number}/consultation-cse")
+async def consultation_form(
+    request: Request, company_id: str, number: str, user: UserDep
+) -> Response:
+    """The employee representative records the CSE's opinion on a version (L2312-27)."""
+    parsed, version = parse_id(company_id), _version_number(number)
+    if parsed is None or version is None or not may_record_consultation(user.roles):
+        return not_found(request, VERSION_GONE)
+    return await _consultation_page(request, user, parsed, version)
+
+
+@router.post("/entreprises/{company_id}/versions/{number}/consultation-cse")
+async def record_consultation(
+    request: Request, company_id: str, number: str, user: WriterDep
+) -> Response:
+    parsed, version = parse_id(company_id), _version_number(number)
+    if parsed is None or version is None or not may_record_consultation(user.roles):
+        return not_found(request, VERSION_GONE)
+    raw = await form_fields(request)
+    payload, errors = parse_consultation(raw, today=clock.today())
+    if errors:
+        return await _consultation_page(
+            request, user, parsed, version, values=raw, errors=errors, status_code=422
+        )
+    try:
+        await services(request).call(
+            "assessment",
+            "POST",
+            f"{api_path(parsed)}/{version}/cse-consultation",
+            token=user.access_token,
+            json=payload,
+        )
+    except ApiError as exc:
+        if exc.status in (403, 404):
+            return not_found(request, VERSION_GONE)
+        if is_refused_input(exc):
+            return await _consultation_page(
+                request,
+                user,
+                parsed,
+                version,
+                values=raw,
+                errors=api_errors_to_form(exc.body, CSE_FORM),
+                status_code=exc.status,
+            )
+        raise
+    flash(
+        web_session(request),
+        f"L'avis du CSE sur la version {version} a été enregistré. Il figure désormais dans les "
+        "documents de cette version (PDF, tableurs), dont l'empreinte reste inchangée.",
     )
     return RedirectResponse(versions_path(parsed), status_code=303)
