@@ -10,6 +10,7 @@ come as a fragment while the person types (``/dangers``).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -22,7 +23,6 @@ from portal.domain.forms import (
     WORK_UNIT_FORM,
     WORK_UNIT_KINDS,
     FormErrors,
-    api_errors_to_form,
     parse_form,
 )
 from portal.domain.risks import (
@@ -41,8 +41,8 @@ from portal.pages.common import (
     SESSION_ENDED,
     flash,
     is_edit_conflict,
-    is_refused_input,
     parse_id,
+    refused_write,
     services,
     take_flash,
 )
@@ -211,6 +211,17 @@ def unit_now(unit: dict[str, Any] | None) -> list[str]:
     ]
 
 
+def _unit_now(
+    request: Request, token: str, company_id: uuid.UUID, unit_id: uuid.UUID
+) -> Callable[[], Awaitable[list[str]]]:
+    """What the unit is now, read again when a write meets a conflict."""
+
+    async def lines() -> list[str]:
+        return unit_now(find_unit(await read_duerp(request, token, company_id), str(unit_id)))
+
+    return lines
+
+
 @router.post("/entreprises/{company_id}/unites/{unit_id}")
 async def edit_work_unit(
     request: Request, company_id: str, unit_id: str, user: WriterDep
@@ -236,18 +247,21 @@ async def edit_work_unit(
             headers={"If-Match": raw.get("lock_version", "")},
         )
     except ApiError as exc:
-        if is_edit_conflict(exc):
-            current = find_unit(await read_duerp(request, token, ids[0]), str(ids[1]))
-            conflict = {"current": unit_now(current)}
+
+        async def again(
+            errors: FormErrors | None, conflict: dict[str, Any] | None, status: int
+        ) -> Response:
             return await unit_page(
-                request, token, *ids, unit_values=values, conflict=conflict, status_code=409
+                request,
+                token,
+                *ids,
+                unit_values=values,
+                unit_errors=errors,
+                conflict=conflict,
+                status_code=status,
             )
-        if is_refused_input(exc):
-            errors = api_errors_to_form(exc.body, WORK_UNIT_FORM)
-            return await unit_page(
-                request, token, *ids, unit_values=values, unit_errors=errors, status_code=422
-            )
-        raise
+
+        return await refused_write(exc, WORK_UNIT_FORM, again, _unit_now(request, token, *ids))
     flash(web_session(request), f"L'unité « {payload['name']} » a été modifiée.")
     return RedirectResponse(unit_path(*ids), status_code=303)
 
@@ -311,8 +325,7 @@ async def archive_work_unit(
         )
     except ApiError as exc:
         if is_edit_conflict(exc):
-            current = find_unit(await read_duerp(request, token, ids[0]), str(ids[1]))
-            conflict = {"current": unit_now(current)}
+            conflict = {"current": await _unit_now(request, token, *ids)()}
             return await _archive_page(request, token, *ids, conflict=conflict, status_code=409)
         raise
     flash(
