@@ -280,7 +280,10 @@ MEASURE_KINDS: dict[str, tuple[str, str]] = {
     "intrinsic": ("Prévention intrinsèque", "Le danger est supprimé à la source."),
     "collective": ("Protection collective", "Capotage, aspiration, garde-corps…"),
     "individual": ("Protection individuelle (EPI)", "Casque antibruit, gants, lunettes…"),
-    "instructions": ("Consignes", "Consignes, affichage : tout repose sur le comportement."),
+    "instructions": (
+        "Consignes",
+        "Affichage, information : tout repose sur le comportement de chacun.",
+    ),
 }
 # The level the strongest existing measure gives, in the seed method (the assessment's
 # ``control_level_from_measures``; services do not import each other, so the portal keeps this
