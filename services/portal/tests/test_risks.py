@@ -341,3 +341,10 @@ def test_the_rating_history_reads_newest_first_in_french() -> None:
         "Faible",
     )
     assert (first.priority, first.reason) == ("Modérée", "Cotation initiale")
+
+
+def test_a_method_without_weighting_previews_its_product_and_no_control_level() -> None:
+    estimate = preview(OIRA, {"frequency": "9", "severity": "10", "control_level": ""})
+    # (the sample OIRA has unbounded bands: its first band takes every score)
+    assert (estimate.raw_score, estimate.control_source, estimate.priority) == ("90", "", "low")
+    assert edit_control_options(OIRA) == {}
