@@ -1,7 +1,8 @@
 """The employer's DUERP pages in a real browser (issue 14): a work unit's own page, editing and
 archiving it, adding a risk whose hazard comes from the thesaurus (with and without JavaScript)
-and re-rating it. The scores the pages show are checked against what the assessment's API
-returns; every page is checked with axe-core.
+and re-rating it; recording its measures (the control level deduced), its history, copying the
+unit and archiving a risk. The scores the pages show are checked against what the assessment's
+API returns; every page is checked with axe-core.
 """
 
 from __future__ import annotations
@@ -270,4 +271,106 @@ async def test_with_htmx_the_hazards_come_while_typing_and_the_risk_is_re_rated(
     row = page.get_by_role("row", name=re.compile("^Chutes de hauteur"))
     await expect(row).to_contain_text("1 — Improbable")
     await expect(row).to_contain_text(fr(after["residual_score"]))
+    await assert_accessible(page)
+
+
+async def test_employer_records_measures_copies_the_unit_and_archives_a_risk_of_the_copy(
+    portal_service, assessment_service, demo_loaded, context, token_for
+):
+    page = await context.new_page()
+    await log_in(page, portal_service.url, EMPLOYER)
+    name = unique("Laminage")
+    await add_unit(page, portal_service.url, name)
+    unit_url = page.url
+    async with page.expect_response(re.compile(r"/dangers\?q=bruit")):
+        await page.get_by_label(SEARCH_LABEL).press_sequentially("bruit", delay=60)
+    await hazard_results(page).get_by_label("Bruit", exact=True).check()
+    await page.get_by_label("2 — Possible").check()
+    await page.get_by_label("3 — Grave").check()
+    await page.get_by_role("button", name="Ajouter le risque").click()
+    await expect(page.get_by_role("status")).to_contain_text("Le risque « Bruit » a été ajouté")
+
+    # The risk's page: no measure yet, so its level is the one deduced (none), and says so.
+    await page.get_by_role("link", name="Recoter le risque « Bruit »").click()
+    await expect(page.get_by_label("Déduire des mesures existantes")).to_be_checked()
+    preview = page.locator("#apercu")
+    await expect(preview).to_contain_text("déduit des mesures")
+    await expect(preview).to_contain_text("Modérée")  # the seed's example: 2 × 3 = 6
+    await assert_accessible(page)
+
+    # A collective protection: the preview (htmx) deduces « Maîtrisé » before anything is saved.
+    await page.get_by_label("Description de la mesure 1", exact=True).fill("Capotage du laminoir")
+    async with page.expect_response(re.compile(r"/apercu$")):
+        await page.get_by_label("Type de la mesure 1", exact=True).select_option(
+            label="Protection collective"
+        )
+    await expect(preview).to_contain_text("Maîtrisé")
+    await expect(preview).to_contain_text("2,10")  # 6 × 0.35
+    await expect(preview).to_contain_text("pas encore enregistré")
+    await page.get_by_label("Description de la mesure 2", exact=True).fill("Casques antibruit")
+    await page.get_by_label("Type de la mesure 2", exact=True).select_option(
+        label="Protection individuelle (EPI)"
+    )
+    await page.get_by_label("Nombre de salariés exposés (facultatif)").fill("2")
+    await assert_accessible(page)
+    await page.get_by_role("button", name="Enregistrer la nouvelle cotation").click()
+    await expect(page).to_have_url(unit_url)
+    await expect(page.get_by_role("status")).to_contain_text("« Bruit » a été recoté")
+    employer = await token_for(EMPLOYER)
+    risk = risk_of(
+        unit_of(await read_duerp(assessment_service.url, employer, BAKERY["id"]), name), "Bruit"
+    )
+    assert risk["measures"] == [
+        {"kind": "collective", "description": "Capotage du laminoir"},
+        {"kind": "individual", "description": "Casques antibruit"},
+    ]
+    assert risk["exposed_headcount"] == 2
+    assert risk["rating"]["control_level"] == "controlled"  # deduced by the service too
+    assert risk["rating"]["priority"] == "low"
+
+    # Its history: the first rating and the new one, newest first.
+    await page.get_by_role("link", name="Recoter le risque « Bruit »").click()
+    history = page.get_by_role("table", name=re.compile("Cotations successives"))
+    await expect(history.get_by_role("row")).to_have_count(3)  # the header and two ratings
+    await expect(history.get_by_role("row").nth(1)).to_contain_text(
+        fr(risk["rating"]["residual_score"])
+    )
+    await expect(history.get_by_role("row").nth(2)).to_contain_text("Cotation initiale")
+    await assert_accessible(page)
+
+    # Copying the unit: its name asked on a page of its own, then the copy with the risk.
+    await page.goto(unit_url)
+    await page.get_by_role("link", name=f"Copier l'unité « {name} »").click()
+    await expect(page.get_by_label("Nom de la nouvelle unité")).to_have_value(f"{name} (copie)")
+    await assert_accessible(page)
+    copy_name = unique("Laminage bis")
+    await page.get_by_label("Nom de la nouvelle unité").fill(copy_name)
+    await page.get_by_role("button", name="Copier l'unité et ses risques").click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text(
+        f"Unité de travail « {copy_name} »"
+    )
+    await expect(page.get_by_role("status")).to_contain_text(f"L'unité « {copy_name} » a été créée")
+    copy_url = page.url
+    assert copy_url != unit_url
+    copied = risk_of(
+        unit_of(await read_duerp(assessment_service.url, employer, BAKERY["id"]), copy_name),
+        "Bruit",
+    )
+    assert copied["measures"] == risk["measures"]
+    assert copied["rating"] == risk["rating"]
+
+    # Archiving the copy's risk asks first; the original unit keeps its own.
+    await page.get_by_role("link", name="Recoter le risque « Bruit »").click()
+    await page.get_by_role("link", name="Archiver le risque « Bruit »").click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Archiver le risque « Bruit » ?"
+    )
+    await assert_accessible(page)
+    await page.get_by_role("button", name="Oui, archiver le risque").click()
+    await expect(page).to_have_url(copy_url)
+    await expect(page.get_by_role("status")).to_contain_text("Le risque « Bruit » a été archivé")
+    await expect(page.get_by_role("row", name=re.compile("^Bruit"))).to_have_count(0)
+    duerp = await read_duerp(assessment_service.url, employer, BAKERY["id"])
+    assert unit_of(duerp, copy_name)["risks"] == []
+    assert [r["id"] for r in unit_of(duerp, name)["risks"]] == [risk["id"]]
     await assert_accessible(page)

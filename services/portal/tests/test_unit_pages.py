@@ -240,3 +240,268 @@ def test_an_unknown_or_archived_unit_is_a_french_404(
     assert gone.status_code == 404
     assert "a été archivée" in shown(gone)
     assert http.get(f"/entreprises/{CID}/unites/pas-un-id").status_code == 404
+
+
+# --- a risk's own page: measures, preview, history, archive; copying a unit -----------------
+
+RISK_PAGE = f"{PAGE}/risques/{RISK['id']}"
+RISK_API = f"{API}/risks/{RISK['id']}"
+HISTORY = [
+    {
+        "changed_by": "employer1@sst-13-marseille",
+        "changed_at": "2026-03-02T09:00:00Z",
+        "before": None,
+        "after": {
+            "inputs": {"probability": 2, "gravity": 3},
+            "control_level": "none",
+            "raw_score": "6",
+            "residual_score": "6",
+            "priority": "moderate",
+        },
+        "reason": "Cotation initiale",
+    },
+    {
+        "changed_by": "employer1@sst-13-marseille",
+        "changed_at": "2026-06-10T09:00:00Z",
+        "before": {},
+        "after": dict(RISK["rating"]),
+        "reason": "Capotage du laminoir",
+    },
+]
+EDIT = {
+    "csrf_token": CSRF,
+    "lock_version": "7",
+    "measures_form": "1",
+    "situations": "Pétrin et laminoir",
+    "damages": "Surdité",
+    "exposed_headcount": "3",
+    "measure_kind_0": "collective",
+    "measure_text_0": "Capotage du laminoir",
+    "measure_kind_1": "",
+    "measure_text_1": "",
+    "probability": "3",
+    "gravity": "3",
+    "control_level": "",
+    "reason": "Capotage posé",
+}
+
+
+@pytest.fixture
+def risk_site(site: tuple[TestClient, FakeServices]) -> tuple[TestClient, FakeServices]:
+    _, fake = site
+    fake.answers["assessment", "GET", f"{RISK_API}/history"] = HISTORY
+    return site
+
+
+def test_the_risk_page_shows_its_measures_history_and_a_live_preview(
+    risk_site: tuple[TestClient, FakeServices],
+) -> None:
+    http, _ = risk_site
+    page = shown(http.get(RISK_PAGE))
+    assert page.count("<h1") == 1
+    assert f'hx-post="{RISK_PAGE}/apercu" hx-trigger="change"' in page
+    assert '<label for="champ-measure_kind_0">Type de la mesure 1</label>' in page
+    assert '<label for="champ-exposed_headcount">Nombre de salariés exposés' in page
+    assert "Déduire des mesures existantes" in page
+    # RISK has no measure, its level « Maîtrisé » was chosen: the page says so
+    assert 'name="control_level" value="controlled" checked' in page
+    assert '<span class="tag">choisi</span>' in page
+    assert '<span class="priority priority-low">Faible</span>' in page
+    # the history, newest first, dated in French
+    history = page[page.index('id="historique"') :]
+    assert history.index("10 juin 2026") < history.index("2 mars 2026")
+    assert "Probabilité 2 · Gravité 3" in history
+    assert "Capotage du laminoir" in history
+    assert page.count(f'name="csrf_token" value="{CSRF}"') >= 2  # the form, the logout
+    assert f'href="{RISK_PAGE}/archiver"' in page
+
+
+def test_a_history_the_service_cannot_give_is_said_in_french(
+    site: tuple[TestClient, FakeServices],
+) -> None:
+    http, fake = site
+    fake.answers["assessment", "GET", f"{RISK_API}/history"] = ApiError(404, {})
+    page = http.get(RISK_PAGE)
+    assert page.status_code == 200
+    assert "L'historique des cotations n'a pas pu être lu" in shown(page)
+
+
+def test_the_preview_computes_from_the_form_and_saves_nothing(
+    risk_site: tuple[TestClient, FakeServices],
+) -> None:
+    http, fake = risk_site
+    fragment = http.post(f"{RISK_PAGE}/apercu", data=EDIT)
+    assert fragment.status_code == 200
+    text = shown(fragment)
+    assert "<html" not in text
+    # 3 × 3 = 9, collective protection → controlled (0.35): 3,15, low, « déduit »
+    assert "<dd>9</dd>" in text
+    assert "<dd>3,15</dd>" in text
+    assert '<span class="tag">déduit des mesures</span>' in text
+    assert "priority-low" in text
+    assert "pas encore enregistré" in text
+    chosen = shown(http.post(f"{RISK_PAGE}/apercu", data={**EDIT, "control_level": "none"}))
+    assert '<span class="priority priority-important">Importante</span>' in chosen
+    assert '<span class="tag">choisi</span>' in chosen
+    assert fake.writes() == []
+    # like every POST, it needs the session's CSRF token
+    assert http.post(f"{RISK_PAGE}/apercu", data={**EDIT, "csrf_token": "x"}).status_code == 403
+
+
+def test_saving_the_risk_patches_its_description_measures_and_rating(
+    risk_site: tuple[TestClient, FakeServices],
+) -> None:
+    http, fake = risk_site
+    done = http.post(RISK_PAGE, data=EDIT)
+    assert done.status_code == 303
+    assert done.headers["location"] == PAGE
+    [patch] = fake.writes()
+    assert (patch["method"], patch["path"], patch["headers"]) == (
+        "PATCH",
+        RISK_API,
+        {"If-Match": "7"},
+    )
+    assert patch["json"] == {
+        "situations": "Pétrin et laminoir",
+        "damages": "Surdité",
+        "exposed_headcount": 3,
+        "reason": "Capotage posé",
+        "rating": {"probability": 3, "gravity": 3},  # no control level: deduced by the service
+        "measures": [{"kind": "collective", "description": "Capotage du laminoir"}],
+    }
+    assert "Le risque « Bruit » a été recoté" in shown(http.get(PAGE))
+
+
+def test_a_measure_without_its_type_is_refused_before_the_call(
+    risk_site: tuple[TestClient, FakeServices],
+) -> None:
+    http, fake = risk_site
+    page = http.post(RISK_PAGE, data={**EDIT, "measure_kind_0": ""})
+    assert page.status_code == 422
+    assert fake.writes() == []
+    text = shown(page)
+    assert '<p class="field-error" id="erreur-measure_kind_0">Choisissez le type' in text
+    assert 'aria-describedby="erreur-measure_kind_0" aria-invalid="true"' in text
+    assert 'value="Capotage du laminoir"' in text  # what was typed
+
+
+def test_the_services_422_lands_on_the_measure_and_headcount_fields(
+    risk_site: tuple[TestClient, FakeServices],
+) -> None:
+    http, fake = risk_site
+    fake.answers["assessment", "PATCH", RISK_API] = ApiError(
+        422,
+        {
+            "code": "validation_error",
+            "message": "Données invalides.",
+            "errors": [
+                {"field": "body.measures.0.description", "message": "Texte trop long."},
+                {"field": "body.exposed_headcount", "message": "Au plus l'effectif."},
+            ],
+        },
+    )
+    page = http.post(RISK_PAGE, data={**EDIT, "exposed_headcount": "40"})
+    assert page.status_code == 422
+    text = shown(page)
+    assert '<p class="field-error" id="erreur-measure_text_0">Texte trop long.' in text
+    assert '<p class="field-error" id="erreur-exposed_headcount">Au plus l\'effectif.' in text
+    assert 'value="40" aria-describedby="aide-exposed_headcount erreur-exposed_headcount"' in text
+    assert 'value="Capotage du laminoir" aria-describedby="erreur-measure_text_0"' in text
+    assert '<option value="collective" selected>' in text
+    assert "Le formulaire contient 2 erreurs" in text
+
+
+def test_an_edit_conflict_on_the_risk_keeps_the_input_and_the_new_lock(
+    risk_site: tuple[TestClient, FakeServices],
+) -> None:
+    http, fake = risk_site
+    fake.answers["assessment", "PATCH", RISK_API] = ApiError(
+        409, {"code": "edit_conflict", "message": "Modifié entre-temps."}
+    )
+    page = http.post(RISK_PAGE, data={**EDIT, "lock_version": "6", "probability": "1"})
+    assert page.status_code == 409
+    text = shown(page)
+    assert "a changé pendant votre saisie" in text
+    assert 'id="champ-probability-1" name="probability" value="1" checked' in text
+    assert 'value="Capotage du laminoir"' in text
+    assert 'name="lock_version" value="7"' in text
+    assert "pas encore enregistré" in text  # the preview is of the input, not the saved risk
+
+
+def test_archiving_a_risk_asks_first_then_archives_with_the_lock(
+    risk_site: tuple[TestClient, FakeServices],
+) -> None:
+    http, fake = risk_site
+    confirm = http.get(f"{RISK_PAGE}/archiver")
+    text = shown(confirm)
+    assert "Archiver le risque « Bruit » ?" in text
+    assert f'name="csrf_token" value="{CSRF}"' in text
+    assert fake.writes() == []
+    form = {"csrf_token": CSRF, "lock_version": "7", "hazard": "Bruit"}
+    assert http.post(f"{RISK_PAGE}/archiver", data={**form, "csrf_token": "x"}).status_code == 403
+    done = http.post(f"{RISK_PAGE}/archiver", data=form)
+    assert done.status_code == 303
+    assert done.headers["location"] == PAGE
+    [archive] = fake.writes()
+    assert (archive["method"], archive["path"], archive["headers"]) == (
+        "POST",
+        f"{RISK_API}/archive",
+        {"If-Match": "7"},
+    )
+    assert "Le risque « Bruit » a été archivé" in shown(http.get(PAGE))
+
+
+def test_archiving_a_risk_someone_just_changed_says_so(
+    risk_site: tuple[TestClient, FakeServices],
+) -> None:
+    http, fake = risk_site
+    fake.answers["assessment", "POST", f"{RISK_API}/archive"] = ApiError(
+        409, {"code": "edit_conflict", "message": "Modifié entre-temps."}
+    )
+    page = http.post(f"{RISK_PAGE}/archiver", data={"csrf_token": CSRF, "lock_version": "6"})
+    assert page.status_code == 409
+    assert "a changé pendant votre saisie" in shown(page)
+    assert 'name="lock_version" value="7"' in shown(page)
+
+
+NEW_UID = "0c7e4a52-3b1d-4f3e-9d5a-6c2b1e0f9a77"
+
+
+def test_copying_a_unit_asks_its_name_then_opens_the_copy(
+    site: tuple[TestClient, FakeServices],
+) -> None:
+    http, fake = site
+    form_page = shown(http.get(f"{PAGE}/copier"))
+    assert "<h1>Copier l'unité « Fournil »</h1>" in form_page
+    assert (
+        'id="champ-name" name="name" type="text" maxlength="200" required value="Fournil (copie)"'
+        in form_page
+    )
+    assert f'href="{PAGE}/copier"' in shown(http.get(PAGE))
+    fake.answers["assessment", "POST", f"{API}/work-units/{UID}/copy"] = {"id": NEW_UID}
+    form = {"csrf_token": CSRF, "lock_version": "7", "name": "Fournil du port"}
+    done = http.post(f"{PAGE}/copier", data=form)
+    assert done.status_code == 303
+    assert done.headers["location"] == f"/entreprises/{CID}/unites/{NEW_UID}"
+    [copy_call] = fake.writes()
+    assert copy_call["params"] == {"name": "Fournil du port"}  # the API's query parameter
+    assert copy_call["headers"] == {"If-Match": "7"}
+
+
+def test_a_copy_without_a_name_or_in_conflict_keeps_what_was_typed(
+    site: tuple[TestClient, FakeServices],
+) -> None:
+    http, fake = site
+    empty = http.post(f"{PAGE}/copier", data={"csrf_token": CSRF, "lock_version": "7", "name": " "})
+    assert empty.status_code == 422
+    assert fake.writes() == []
+    assert '<p class="field-error" id="erreur-name">Ce champ est obligatoire.' in shown(empty)
+    fake.answers["assessment", "POST", f"{API}/work-units/{UID}/copy"] = ApiError(
+        409, {"code": "edit_conflict", "message": "Modifié entre-temps."}
+    )
+    form = {"csrf_token": CSRF, "lock_version": "6", "name": "Fournil du port"}
+    page = http.post(f"{PAGE}/copier", data=form)
+    assert page.status_code == 409
+    assert "Nom : Fournil" in shown(page)  # the unit as it is now
+    assert 'value="Fournil du port"' in shown(page)
+    assert 'name="lock_version" value="7"' in shown(page)

@@ -10,6 +10,7 @@ come as a fragment while the person types (``/dangers``).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -21,8 +22,8 @@ from portal.clients import ApiError, ServiceUnavailable
 from portal.domain.forms import (
     WORK_UNIT_FORM,
     WORK_UNIT_KINDS,
+    FieldSpec,
     FormErrors,
-    api_errors_to_form,
     parse_form,
 )
 from portal.domain.risks import (
@@ -41,8 +42,8 @@ from portal.pages.common import (
     SESSION_ENDED,
     flash,
     is_edit_conflict,
-    is_refused_input,
     parse_id,
+    refused_write,
     services,
     take_flash,
 )
@@ -211,6 +212,17 @@ def unit_now(unit: dict[str, Any] | None) -> list[str]:
     ]
 
 
+def _unit_now(
+    request: Request, token: str, company_id: uuid.UUID, unit_id: uuid.UUID
+) -> Callable[[], Awaitable[list[str]]]:
+    """What the unit is now, read again when a write meets a conflict."""
+
+    async def lines() -> list[str]:
+        return unit_now(find_unit(await read_duerp(request, token, company_id), str(unit_id)))
+
+    return lines
+
+
 @router.post("/entreprises/{company_id}/unites/{unit_id}")
 async def edit_work_unit(
     request: Request, company_id: str, unit_id: str, user: WriterDep
@@ -236,18 +248,21 @@ async def edit_work_unit(
             headers={"If-Match": raw.get("lock_version", "")},
         )
     except ApiError as exc:
-        if is_edit_conflict(exc):
-            current = find_unit(await read_duerp(request, token, ids[0]), str(ids[1]))
-            conflict = {"current": unit_now(current)}
+
+        async def again(
+            errors: FormErrors | None, conflict: dict[str, Any] | None, status: int
+        ) -> Response:
             return await unit_page(
-                request, token, *ids, unit_values=values, conflict=conflict, status_code=409
+                request,
+                token,
+                *ids,
+                unit_values=values,
+                unit_errors=errors,
+                conflict=conflict,
+                status_code=status,
             )
-        if is_refused_input(exc):
-            errors = api_errors_to_form(exc.body, WORK_UNIT_FORM)
-            return await unit_page(
-                request, token, *ids, unit_values=values, unit_errors=errors, status_code=422
-            )
-        raise
+
+        return await refused_write(exc, WORK_UNIT_FORM, again, _unit_now(request, token, *ids))
     flash(web_session(request), f"L'unité « {payload['name']} » a été modifiée.")
     return RedirectResponse(unit_path(*ids), status_code=303)
 
@@ -311,8 +326,7 @@ async def archive_work_unit(
         )
     except ApiError as exc:
         if is_edit_conflict(exc):
-            current = find_unit(await read_duerp(request, token, ids[0]), str(ids[1]))
-            conflict = {"current": unit_now(current)}
+            conflict = {"current": await _unit_now(request, token, *ids)()}
             return await _archive_page(request, token, *ids, conflict=conflict, status_code=409)
         raise
     flash(
@@ -323,3 +337,106 @@ async def archive_work_unit(
         else "L'unité a été archivée.",
     )
     return RedirectResponse(f"/entreprises/{ids[0]}", status_code=303)
+
+
+COPY_FORM: tuple[FieldSpec, ...] = (
+    FieldSpec("name", "Nom de la nouvelle unité", required=True, max_length=200),
+)
+
+
+async def _copy_page(
+    request: Request,
+    token: str,
+    company_id: uuid.UUID,
+    unit_id: uuid.UUID,
+    *,
+    values: dict[str, Any] | None = None,
+    errors: FormErrors | None = None,
+    conflict: dict[str, Any] | None = None,
+    status_code: int = 200,
+) -> Response:
+    duerp = await read_duerp(request, token, company_id)
+    unit = find_unit(duerp, str(unit_id))
+    if unit is None:
+        return not_found(request, UNIT_GONE)
+    path = unit_path(company_id, unit_id)
+    kept = pending_input(request, f"{path}/copier")
+    notice = None
+    if kept is not None and values is None:
+        values, notice = kept, SESSION_ENDED
+    return render(
+        request,
+        "copy_unit.html",
+        {
+            "title": f"Copier l'unité « {unit['name']} »",
+            "company": duerp["company"],
+            "duerp": duerp,
+            "unit": unit,
+            "path": path,
+            "fields": {spec.name: spec for spec in COPY_FORM},
+            "values": values if values is not None else {"name": f"{unit['name']} (copie)"},
+            "errors": errors,
+            "conflict": conflict,
+            "notice": notice,
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/entreprises/{company_id}/unites/{unit_id}/copier")
+async def copy_form(request: Request, company_id: str, unit_id: str, user: UserDep) -> Response:
+    """The new unit's name, asked on a page of its own (no JavaScript needed)."""
+    ids = _ids(company_id, unit_id)
+    if ids is None:
+        return not_found(request, NOT_ACCESSIBLE)
+    return await _copy_page(request, user.access_token, *ids)
+
+
+@router.post("/entreprises/{company_id}/unites/{unit_id}/copier")
+async def copy_work_unit(
+    request: Request, company_id: str, unit_id: str, user: WriterDep
+) -> Response:
+    """A new unit with the same description, risks (ratings included) and pénibilité; the
+    person lands on it, to adapt what differs."""
+    ids = _ids(company_id, unit_id)
+    if ids is None:
+        return not_found(request, NOT_ACCESSIBLE)
+    raw = await form_fields(request)
+    values = {spec.name: raw.get(spec.name, "") for spec in COPY_FORM}
+    payload, errors = parse_form(COPY_FORM, raw)
+    token = user.access_token
+    if errors:
+        return await _copy_page(request, token, *ids, values=values, errors=errors, status_code=422)
+    try:
+        answer = await services(request).call(
+            "assessment",
+            "POST",
+            f"{api_path(ids[0])}/work-units/{ids[1]}/copy",
+            token=token,
+            params={"name": payload["name"]},  # the API takes the name in the query
+            headers={"If-Match": raw.get("lock_version", "")},
+        )
+    except ApiError as exc:
+
+        async def again(
+            errors: FormErrors | None, conflict: dict[str, Any] | None, status: int
+        ) -> Response:
+            return await _copy_page(
+                request,
+                token,
+                *ids,
+                values=values,
+                errors=errors,
+                conflict=conflict,
+                status_code=status,
+            )
+
+        return await refused_write(exc, COPY_FORM, again, _unit_now(request, token, *ids))
+    new_id = parse_id(str((answer.body or {}).get("id", "")))
+    flash(
+        web_session(request),
+        f"L'unité « {payload['name']} » a été créée, avec une copie des risques et de leur "
+        "cotation : adaptez ce qui diffère.",
+    )
+    target = unit_path(ids[0], new_id) if new_id is not None else f"/entreprises/{ids[0]}"
+    return RedirectResponse(target, status_code=303)
