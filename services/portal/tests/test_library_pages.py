@@ -198,7 +198,8 @@ def test_with_htmx_the_entry_is_replaced_and_the_other_forms_get_the_new_lock(
     assert "<html" not in text
     assert f'<li class="library-entry" id="entree-{DUST["id"]}">' in text
     assert "a été ajouté à l'unité : criticité brute 6" in text
-    assert '<div id="risques-unite" hx-swap-oob="true">' in text
+    assert '<div id="annonce-bibliotheque" hx-swap-oob="innerHTML"><p class="notice">' in text
+    assert '<div id="risques-unite" hx-swap-oob="innerHTML">' in text
     assert f'value="8" id="verrou-{third["id"]}" hx-swap-oob="true"' in text
     assert f'id="verrou-{NOISE["id"]}"' not in text  # already present: no form to follow
 
