@@ -284,6 +284,12 @@ def test_a_factor_with_two_threshold_lines_asks_which_one(
     )
     assert done.status_code == 303
     assert fake.writes()[0]["json"]["threshold_code"] == "2d.2"
+    # Each situation's assessment is changed from where it stands.
+    peak = {**NIGHT, "factor": {**NIGHT["factor"], "code": "2d"}, "threshold_code": "2d.2"}
+    fake.answers["assessment", "GET", API]["work_units"][0]["penibilite"] = [NIGHT, peak]
+    assert f'href="{PAGE}/2d?ligne=2d.2">Modifier' in shown(http.get(PAGE))
+    again = shown(http.get(f"{PAGE}/2d", params={"ligne": "2d.2"}))
+    assert 'name="threshold_code" value="2d.2" checked' in again
 
 
 def test_a_factor_without_threshold_sends_no_intensity_question(
