@@ -31,6 +31,8 @@ from portal.auth.sessions import SessionMiddleware, SessionStore
 from portal.clients import SERVICE_LABELS, Services
 from portal.pages.companies import router as companies_router
 from portal.pages.errors import install_page_errors
+from portal.pages.library import router as library_router
+from portal.pages.penibilite import router as penibilite_router
 from portal.pages.risks import router as risks_router
 from portal.pages.versions import router as versions_router
 from portal.pages.work_units import router as work_units_router
@@ -115,6 +117,8 @@ def create_app(settings: PortalSettings | None = None) -> FastAPI:
     app.include_router(work_units_router)
     app.include_router(risks_router)
     app.include_router(versions_router)
+    app.include_router(library_router)
+    app.include_router(penibilite_router)
 
     @app.get("/health/live", include_in_schema=False)
     async def live() -> dict[str, str]:
