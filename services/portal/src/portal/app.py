@@ -29,6 +29,7 @@ from portal.auth import oidc
 from portal.auth.routes import router as auth_router
 from portal.auth.sessions import SessionMiddleware, SessionStore
 from portal.clients import SERVICE_LABELS, Services
+from portal.pages.actions import router as actions_router
 from portal.pages.companies import router as companies_router
 from portal.pages.errors import install_page_errors
 from portal.pages.risks import router as risks_router
@@ -115,6 +116,7 @@ def create_app(settings: PortalSettings | None = None) -> FastAPI:
     app.include_router(work_units_router)
     app.include_router(risks_router)
     app.include_router(versions_router)
+    app.include_router(actions_router)
 
     @app.get("/health/live", include_in_schema=False)
     async def live() -> dict[str, str]:
