@@ -388,3 +388,24 @@ def test_a_bad_id_is_a_french_404(site: tuple[TestClient, FakeServices]) -> None
     page = http.get("/entreprises/pas-un-id/actions")
     assert page.status_code == 404
     assert "ne vous est pas accessible" in shown(page)
+
+
+def test_a_status_sent_after_the_session_ended_comes_back_in_its_row(
+    site: tuple[TestClient, FakeServices],
+) -> None:
+    http, fake = site
+    http.cookies.clear()  # no session: the login page, and the choice kept for afterwards
+    form = {"next": PLAN_PAGE, "action_id": A2, "lock_version": "7", "status": "abandoned"}
+    sent = http.post(f"{PLAN_PAGE}/{A2}/statut", data={**form, "status_reason": "Local fermé"})
+    assert sent.status_code == 303
+    assert fake.writes() == []
+    store = http.app.state.sessions  # type: ignore[attr-defined]
+    [pending] = [s.data["pending_form"] for s in store.saved if "pending_form" in s.data]
+    store.by_cookie[COOKIE] = logged_in(CSRF)  # logged in again, the choice still in the session
+    store.by_cookie[COOKIE].data["pending_form"] = pending
+    http.cookies.set("cosar_session", COOKIE)
+    text = shown(http.get(PLAN_PAGE))
+    assert "Votre session avait expiré" in text
+    row = text[text.index(f'id="action-{A2}"') :]
+    assert '<option value="abandoned" selected>Abandonnée' in row
+    assert 'value="Local fermé"' in row

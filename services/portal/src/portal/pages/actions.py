@@ -111,13 +111,17 @@ async def plan_page(
     status_code: int = 200,
 ) -> Response:
     duerp, plan = await read_plan(request, token, company_id)
+    notice = take_flash(web_session(request))
+    kept = pending_input(request, plan_path(company_id))
+    if kept is not None and row_values is None and kept.get("action_id"):
+        row_id, row_values, notice = str(kept["action_id"]), kept, SESSION_ENDED
     return render(
         request,
         "action_plan.html",
         {
             **_page_context(company_id, duerp, plan),
             "title": f"{plan.title} — {duerp['company']['name']}",
-            "notice": take_flash(web_session(request)),
+            "notice": notice,
             "row_id": row_id,
             "row_values": row_values or {},
             "row_errors": row_errors,
