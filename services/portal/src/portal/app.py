@@ -29,6 +29,7 @@ from portal.auth import oidc
 from portal.auth.routes import router as auth_router
 from portal.auth.sessions import SessionMiddleware, SessionStore
 from portal.clients import SERVICE_LABELS, Services
+from portal.pages.actions import router as actions_router
 from portal.pages.companies import router as companies_router
 from portal.pages.errors import install_page_errors
 from portal.pages.library import router as library_router
@@ -119,6 +120,7 @@ def create_app(settings: PortalSettings | None = None) -> FastAPI:
     app.include_router(versions_router)
     app.include_router(library_router)
     app.include_router(penibilite_router)
+    app.include_router(actions_router)
 
     @app.get("/health/live", include_in_schema=False)
     async def live() -> dict[str, str]:
