@@ -314,6 +314,8 @@ def test_the_risk_page_shows_its_measures_history_and_a_live_preview(
     assert "Capotage du laminoir" in history
     assert page.count(f'name="csrf_token" value="{CSRF}"') >= 2  # the form, the logout
     assert f'href="{RISK_PAGE}/archiver"' in page
+    company = RISK_PAGE.split("/unites/")[0]
+    assert f'href="{company}/actions/new?risk={RISK["id"]}"' in page  # the action plan
 
 
 def test_a_history_the_service_cannot_give_is_said_in_french(
