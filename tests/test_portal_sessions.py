@@ -119,7 +119,8 @@ async def test_a_refused_refresh_sends_the_person_to_log_in_again_never_an_error
         {**row["tokens"], "expires_at": time.time() - 1, "refresh_token": "refusé-par-keycloak"},
     )
     response = await page.goto(f"{portal_service.url}/entreprises/{TRANSPORTS['id']}")
-    assert response is not None and response.status < 500
+    assert response is not None
+    assert response.status < 500
     # Keycloak still knows the person: the new login comes straight back, on the page asked.
     await page.wait_for_url(f"{portal_service.url}/entreprises/{TRANSPORTS['id']}")
     await expect(page.get_by_role("heading", level=1)).to_contain_text(TRANSPORTS["name"])
