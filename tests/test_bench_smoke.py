@@ -68,3 +68,30 @@ def test_release_benchmark_runs_at_a_tiny_size(infra):
     served = [line for line in lines if "one indicator answer, HTTP" in line]
     assert len(served) == 2
     assert all("p95" in line and "(n=40)" in line for line in served)
+
+
+def test_portal_benchmark_runs_at_a_tiny_size(infra):
+    # Logs in through Keycloak's form and measures the portal's pages beside their API calls:
+    # on the tests' infrastructure too (COSAR_INFRA_MANAGED), with a company and an employer
+    # of its own, and its own portal and services on ports the suite's free ports are not.
+    done = subprocess.run(
+        [sys.executable, "bench/portal_bench.py", "--tiny"],
+        cwd=REPO,
+        env={**os.environ, "COSAR_INFRA_MANAGED": "1"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    lines = done.stdout.splitlines()
+    pages = ("(a) company page", "(a) work unit page", "(b) risk save", "(c) versions page")
+    for clients in ("1 cl.", "10 cl."):
+        for page in pages:
+            measured = [line for line in lines if line.startswith(page) and clients in line]
+            assert any(", portal " in line for line in measured), (page, clients)
+            assert any(", API: " in line for line in measured), (page, clients)
+            assert all("p95" in line for line in measured)
+    ratios = [line for line in lines if "ratio portal / API" in line]
+    assert len(ratios) == 8
+    assert all("target" in line for line in ratios)
+    assert any(line.startswith("targets:") for line in lines)
