@@ -46,6 +46,7 @@ from portal.pages.common import (
     is_edit_conflict,
     is_refused_input,
     parse_id,
+    refused_write,
     services,
     take_flash,
 )
@@ -315,21 +316,21 @@ async def add_action(request: Request, company_id: str, user: WriterDep) -> Resp
             headers={"If-Match": raw.get("lock_version", "")},
         )
     except ApiError as exc:
-        if is_edit_conflict(exc):
+
+        async def again(
+            errors: FormErrors | None, conflict: dict[str, Any] | None, status: int
+        ) -> Response:
             return await new_action_page(
                 request,
                 token,
                 cid,
                 values=values,
-                conflict={"current": NEW_CONFLICT},
-                status_code=409,
+                errors=errors,
+                conflict=conflict,
+                status_code=status,
             )
-        if is_refused_input(exc):
-            errors = api_errors_to_form(exc.body, ACTION_FORM)
-            return await new_action_page(
-                request, token, cid, values=values, errors=errors, status_code=422
-            )
-        raise
+
+        return await refused_write(exc, ACTION_FORM, again, NEW_CONFLICT)
     action = answer.body if isinstance(answer.body, dict) else {}
     deadline = action.get("deadline")
     flash(

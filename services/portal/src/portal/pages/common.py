@@ -60,17 +60,18 @@ async def refused_write(
     exc: ApiError,
     specs: Sequence[FieldSpec],
     again: PageAgain,
-    current: Callable[[], Awaitable[list[str]]] | None = None,
+    current: Callable[[], Awaitable[list[str]]] | list[str] | None = None,
 ) -> Response:
     """A write the service refused, answered as the form page again.
 
     409 ``edit_conflict``: the conflict block with what the object is now (``current``; the
-    page is read again, so its forms carry the new lock and saving again goes through). A
+    page is read again, so its forms carry the new lock and saving again goes through; or fixed
+    lines saying where to look). A
     refused input (400, 409, 422): each message next to the field it is about. Anything else
     is raised again.
     """
     if is_edit_conflict(exc):
-        lines = await current() if current is not None else []
+        lines = current if isinstance(current, list) else await current() if current else []
         return await again(None, {"current": lines}, 409)
     if is_refused_input(exc):
         return await again(api_errors_to_form(exc.body, specs), None, 422)

@@ -20,7 +20,7 @@ from cosar_common import clock
 from cosar_common.vocabulary import C2P_THRESHOLDS, FACTORS
 from portal.auth.web import UserDep, WriterDep, form_fields, pending_input, web_session
 from portal.clients import ApiError, ServiceUnavailable
-from portal.domain.forms import FormErrors, api_errors_to_form, parse_form
+from portal.domain.forms import FormErrors, parse_form
 from portal.domain.penibilite import (
     NO_C2P_THRESHOLD,
     PRORATED,
@@ -39,9 +39,8 @@ from portal.domain.risks import find_unit
 from portal.pages.common import (
     SESSION_ENDED,
     flash,
-    is_edit_conflict,
-    is_refused_input,
     parse_id,
+    refused_write,
     services,
     take_flash,
 )
@@ -252,22 +251,22 @@ async def record_factor(
             headers={"If-Match": raw.get("lock_version", "")},
         )
     except ApiError as exc:
-        if is_edit_conflict(exc):
+
+        async def again(
+            errors: FormErrors | None, conflict: dict[str, Any] | None, status: int
+        ) -> Response:
             return await factor_page(
                 request,
                 token,
                 ids,
                 code,
                 values=values,
-                conflict={"current": FACTOR_CONFLICT},
-                status_code=409,
+                errors=errors,
+                conflict=conflict,
+                status_code=status,
             )
-        if is_refused_input(exc):
-            errors = api_errors_to_form(exc.body, specs)
-            return await factor_page(
-                request, token, ids, code, values=values, errors=errors, status_code=422
-            )
-        raise
+
+        return await refused_write(exc, specs, again, FACTOR_CONFLICT)
     message = await _recorded_message(request, token, ids, row, payload.get("threshold_code"))
     flash(web_session(request), message)
     return RedirectResponse(f"{penibilite_path(cid, uid)}#facteur-{code}", status_code=303)

@@ -10,7 +10,6 @@ data applied to the form); without JavaScript the service computes them on savin
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -61,13 +60,6 @@ RISK_CONFLICT = ["La liste des risques de l'unité ci-dessous montre son état a
 RATING_CONFLICT = ["Le risque tel qu'il est maintenant enregistré est rappelé ci-dessous."]
 HISTORY_DOWN = "L'historique des cotations n'a pas pu être lu ; rechargez la page pour réessayer."
 Ids = tuple[uuid.UUID, uuid.UUID, uuid.UUID]
-
-
-def _lines(lines: list[str]) -> Callable[[], Awaitable[list[str]]]:
-    async def current() -> list[str]:
-        return lines
-
-    return current
 
 
 def risk_path(ids: Ids) -> str:
@@ -129,7 +121,7 @@ async def add_risk(request: Request, company_id: str, unit_id: str, user: Writer
                 status_code=status,
             )
 
-        return await refused_write(exc, specs, again, _lines(RISK_CONFLICT))
+        return await refused_write(exc, specs, again, RISK_CONFLICT)
     method, risk = await _risk_after_write(request, token, cid, uid, str(answer.body["id"]))
     hazard = (risk or {}).get("hazard", {}).get("display", "")
     message = f"Le risque « {hazard} » a été ajouté" if hazard else "Le risque a été ajouté"
@@ -273,7 +265,7 @@ async def edit_risk(
             )
 
         specs = (*edit_form(method), *measure_specs)
-        return await refused_write(exc, specs, again, _lines(RATING_CONFLICT))
+        return await refused_write(exc, specs, again, RATING_CONFLICT)
     method, risk = await _risk_after_write(request, token, cid, uid, str(rid))
     hazard = (risk or {}).get("hazard", {}).get("display", "")
     summary = summary_of(method, risk)
