@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -17,6 +18,7 @@ import pytest
 from playwright.async_api import Browser, BrowserContext, Page, expect
 from pypdf import PdfReader
 
+from cosar_common import clock
 from tests.portal_browser import (  # the fixtures: pytest finds them by name
     BAKERY,
     add_unit_through_api,
@@ -226,3 +228,76 @@ async def test_a_second_version_after_a_conflict_then_comparing_them_without_jav
         await assert_accessible(page)
     finally:
         await no_js.close()
+
+
+REPRESENTATIVE = "employee-representative@sst-13-marseille"  # the bakery's CSE
+
+
+async def _publish_through_api(assessment_url: str, token: str) -> int:
+    """The employer publishes a version (a unit added first, so something changed)."""
+    await add_unit_through_api(assessment_url, token, unique("Laboratoire"))
+    base = f"{assessment_url}/companies/{BAKERY['id']}/duerp"
+    async with httpx.AsyncClient(timeout=30, headers={"Authorization": f"Bearer {token}"}) as http:
+        lock = (await http.get(base)).json()["lock_version"]
+        published = await http.post(f"{base}/versions", json={}, headers={"If-Match": str(lock)})
+    assert published.status_code == 201, published.text
+    return int(published.json()["number"])
+
+
+async def test_the_employee_representative_records_the_cse_opinion_and_the_pdf_shows_it(
+    portal_service, assessment_service, demo_loaded, context: BrowserContext, token_for
+):
+    number = await _publish_through_api(assessment_service.url, await token_for(EMPLOYER))
+    page = await context.new_page()
+    await log_in(page, portal_service.url, REPRESENTATIVE)
+    versions_url = f"{portal_service.url}/entreprises/{BAKERY['id']}/versions"
+    await page.goto(versions_url)
+    await page.get_by_role(
+        "link", name=f"Enregistrer l'avis du CSE sur la version {number}"
+    ).click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text(
+        f"Consultation du CSE sur la version {number}"
+    )
+    await assert_accessible(page)
+    proposals = unique("Capoter le pétrin avant l'été")
+    # A consultation in the future is refused in French, the input kept.
+    tomorrow = clock.today() + timedelta(days=1)
+    await page.get_by_label("Date de la consultation du CSE").fill(tomorrow.isoformat())
+    await page.get_by_label("Avis favorable").check()
+    await page.get_by_label("Propositions du CSE (facultatif)").fill(proposals)
+    await page.evaluate("document.querySelector('input[type=date]').removeAttribute('max')")
+    await page.get_by_role("button", name="Enregistrer l'avis du CSE").click()
+    await expect(page.locator(".error-summary")).to_be_visible()
+    await expect(page.get_by_label("Propositions du CSE (facultatif)")).to_have_value(proposals)
+    await assert_accessible(page)
+    representative = await token_for(REPRESENTATIVE)
+    recorded = next(
+        v
+        for v in await api_versions(assessment_service.url, representative)
+        if v["number"] == number
+    )
+    assert recorded.get("consultation") is None  # nothing recorded by the refusal
+
+    await page.get_by_label("Date de la consultation du CSE").fill(clock.today().isoformat())
+    await page.get_by_role("button", name="Enregistrer l'avis du CSE").click()
+    await expect(page).to_have_url(versions_url)
+    row = page.locator("tbody tr", has=page.get_by_role("rowheader", name=f"Version {number}"))
+    await expect(row).to_contain_text("avis favorable")
+    await expect(row).to_contain_text(proposals)
+    before = recorded["hash"]
+    recorded = next(
+        v
+        for v in await api_versions(assessment_service.url, representative)
+        if v["number"] == number
+    )
+    assert recorded["consultation"]["opinion"] == "favourable"
+    assert recorded["hash"] == before  # the version itself is untouched
+
+    # The PDF of that version now shows the consultation (a new rendering of the same version).
+    async with page.expect_download() as pdf_download:
+        await page.get_by_role("link", name=f"PDF de la version {number}", exact=True).click()
+    pdf = await pdf_download.value
+    text = flat("\n".join(p.extract_text() for p in PdfReader(str(await pdf.path())).pages))
+    assert "Consultation du CSE" in text
+    assert "favorable" in text
+    assert proposals in text
