@@ -68,6 +68,7 @@ from indicators.domain.release.release import (
 from indicators.domain.release.synthetic import SECTIONS, region
 from indicators.domain.secrecy import TOTAL, cell_key
 from indicators.releases.service import secrecy_of, store_release
+from indicators.releases.workers import workers_for
 from indicators.settings import IndicatorsSettings
 
 TARGET_S = 600.0
@@ -83,10 +84,14 @@ def one_release(tenants: int, companies: int, seed: int) -> tuple[Population, Pr
     def progress(done: int, total: int, step: str) -> None:
         print(f"    [{time.perf_counter() - started:7.1f} s] {done}/{total} {step}", flush=True)
 
-    protected = protect_release(population, secrecy, progress=progress)
+    workers = workers_for(None)
+    print(f"    {workers.workers} worker process(es), as the service uses", flush=True)
+    protected = protect_release(population, secrecy, progress=progress, mapper=workers.map)
     made = time.perf_counter() - started
     audit_started = time.perf_counter()
-    report = audit_release(protected.cubes, secrecy, links=rate_links(set(protected.cubes)))
+    report = audit_release(
+        protected.cubes, secrecy, links=rate_links(set(protected.cubes)), mapper=workers.map
+    )
     audited = time.perf_counter() - audit_started
     print(
         f"(a) {tenants} SPSTI x {companies} companies ({len(population.units)} units, "

@@ -24,3 +24,6 @@ class IndicatorsSettings(ServiceSettings):
     # when facts changed since the last one (None: on demand only).
     release_mip_rounds: int = 2
     release_hour: int | None = None
+    # Processes a release's cubes are protected and audited in (None: one per core, two at
+    # most; 1: in the service's own process).
+    release_workers: int | None = None

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from cosar_common.events.inbox import ProcessedEvent
 from cosar_common.vocabulary import NAF
-from indicators.domain.release.audit import AuditReport, Breach, audit_release
+from indicators.domain.release.audit import AuditReport, Breach, Mapper, audit_release
 from indicators.domain.release.cubes import build_cube, changes
 from indicators.domain.release.measures import measure, rate_links
 from indicators.domain.release.protect import Margins, ProtectedCube, Reason, Secrecy
@@ -29,6 +29,7 @@ from indicators.facts.consumers import CONSUMER
 from indicators.releases import latest, store
 from indicators.releases.models import Release, ReleaseCell, ReleaseUnit
 from indicators.releases.population import read_population
+from indicators.releases.workers import workers_for
 from indicators.settings import IndicatorsSettings
 
 TABLE_SET = "cubes-1"
@@ -121,6 +122,7 @@ async def make_release(
         previous=before,
         previous_published=published_before,
         progress=progress,
+        mapper=workers_for(settings.release_workers).map,
     )
     if not protected.audit.ok:
         raise ReleaseRejected(protected.audit)
@@ -205,7 +207,15 @@ async def audit_stored(
         assert earlier is not None
         before = await store.population_of(session, earlier)
         published_before = store.published_values(await store.stored_cells(session, earlier.id))
-    return await asyncio.to_thread(_audit, population, cells, secrecy, before, published_before)
+    return await asyncio.to_thread(
+        _audit,
+        population,
+        cells,
+        secrecy,
+        before,
+        published_before,
+        workers_for(settings.release_workers).map,
+    )
 
 
 def _audit(
@@ -214,6 +224,7 @@ def _audit(
     secrecy: Secrecy,
     before: Population | None,
     published_before: dict[str, dict[Any, float]] | None,
+    mapper: Mapper = map,
 ) -> AuditReport:
     report = AuditReport()
     cubes: dict[str, ProtectedCube] = {}
@@ -234,7 +245,13 @@ def _audit(
         moved = changes(cube, before.units, population.units) if before else {}
         cubes[name] = ProtectedCube(cube, reasons, moved)
     report.merge(
-        audit_release(cubes, secrecy, previous=published_before, links=rate_links(set(cubes)))
+        audit_release(
+            cubes,
+            secrecy,
+            previous=published_before,
+            links=rate_links(set(cubes)),
+            mapper=mapper,
+        )
     )
     return report
 

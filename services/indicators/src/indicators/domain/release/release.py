@@ -7,11 +7,12 @@ so a release can be recomputed and audited again from the population stored with
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from cosar_common.vocabulary import SIZE_BANDS
-from indicators.domain.release.audit import AuditReport, audit_release
+from indicators.domain.release.audit import AuditReport, Mapper, audit_release
 from indicators.domain.release.cubes import TENANT, Change, Unit, build_cube, changes
 from indicators.domain.release.measures import measure, rate_links
 from indicators.domain.release.protect import (
@@ -59,6 +60,16 @@ class Protected:
 Progress = Callable[[int, int, str], None]
 
 
+def _protect_piece(args: tuple[Any, ...]) -> ProtectedCube:
+    cube, secrecy, moved, passes, extra = args
+    return protect_cube(cube, secrecy, changes=moved, passes=passes, extra=extra)
+
+
+def _by_cost(cubes: Mapping[str, Any], names: Iterable[str]) -> list[str]:
+    """Largest cubes first: the last piece a worker takes is then a small one."""
+    return sorted(names, key=lambda name: -len(cubes[name].tables.cells))
+
+
 def protect_release(
     population: Population,
     secrecy: Secrecy,
@@ -67,25 +78,41 @@ def protect_release(
     previous_published: Mapping[str, Mapping[CellKey, float]] | None = None,
     passes: Collection[Pass] = ALL_PASSES,
     progress: Progress | None = None,
+    mapper: Mapper = map,
 ) -> Protected:
-    """Build, protect and audit every cube of the release."""
+    """Build, protect and audit every cube of the release (each cube protected apart: they
+    share no cell; the audit then attacks them together, rate links included)."""
     names = population.measures
-    cubes: dict[str, ProtectedCube] = {}
-    moved: dict[str, Mapping[CellKey, Change] | None] = {}
-    for n, name in enumerate(names):
-        if progress:
-            progress(n, len(names), name)
-        cube = build_cube(
+    built = {
+        name: build_cube(
             measure(name), population.units, sections=population.sections, sizes=population.sizes
         )
-        moved[name] = changes(cube, previous.units, population.units) if previous else None
-        cubes[name] = protect_cube(cube, secrecy, changes=moved[name], passes=passes)
+        for name in names
+    }
+    moved: dict[str, Mapping[CellKey, Change] | None] = {
+        name: changes(cube, previous.units, population.units) if previous else None
+        for name, cube in built.items()
+    }
+    cubes: dict[str, ProtectedCube] = {}
+    order = _by_cost(built, names)
+    pieces = [(built[name], secrecy, moved[name], passes, None) for name in order]
+    if progress:
+        progress(0, len(names), order[0] if order else "")
+    for done, (name, protected) in enumerate(
+        zip(order, mapper(_protect_piece, pieces), strict=True), 1
+    ):
+        cubes[name] = protected
+        if progress:
+            progress(done, len(names), name)
+    cubes = {name: cubes[name] for name in names}  # the measures' order, as before
     links = rate_links(set(names))
     extra: dict[str, dict[tuple[str, CellKey], float]] = defaultdict(dict)
     for round_ in range(REPAIR_ROUNDS + 1):
         if progress:
             progress(len(names), len(names), f"audit {round_ + 1}")
-        report = audit_release(cubes, secrecy, previous=previous_published, links=links)
+        report = audit_release(
+            cubes, secrecy, previous=previous_published, links=links, mapper=mapper
+        )
         repairs = [b.repair for b in report.breaches if b.repair is not None]
         if report.ok or not repairs or set(passes) != ALL_PASSES or round_ == REPAIR_ROUNDS:
             break
@@ -100,10 +127,10 @@ def protect_release(
                 key,
             )
             extra[name][slot] = max(amount, extra[name].get(slot, 0.0))
-        for name in sorted({r[0] for r in repairs}):
-            cubes[name] = protect_cube(
-                cubes[name].cube, secrecy, changes=moved[name], passes=passes, extra=extra[name]
-            )
+        again = _by_cost(built, {r[0] for r in repairs})
+        pieces = [(built[name], secrecy, moved[name], passes, extra[name]) for name in again]
+        for name, protected in zip(again, mapper(_protect_piece, pieces), strict=True):
+            cubes[name] = protected
     return Protected(cubes, report)
 
 
