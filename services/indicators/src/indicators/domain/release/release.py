@@ -95,7 +95,9 @@ def protect_release(
     }
     cubes: dict[str, ProtectedCube] = {}
     order = _by_cost(built, names)
-    pieces = [(built[name], secrecy, moved[name], passes, None) for name in order]
+    pieces: list[tuple[Any, ...]] = [
+        (built[name], secrecy, moved[name], passes, None) for name in order
+    ]
     if progress:
         progress(0, len(names), order[0] if order else "")
     for done, (name, protected) in enumerate(
