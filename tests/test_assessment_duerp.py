@@ -97,6 +97,9 @@ async def test_publish_verify_diff_and_export(assessment_service, staff, bakery)
 
         first = await duerp.ok("POST", "/duerp/versions", json={"year": 2024})
         assert first["number"] == 1
+        # The login stays for audit; the full name comes from the token (the realm's names).
+        assert first["published_by"] == "sst-preventer@sst-13-marseille"
+        assert first["published_by_name"] == "Karim Benali"
         assert first["previous_hash"] is None
         # 2023: the prorated night-work threshold is 113 nights, so 110 nights is below it.
         await duerp.ok(
@@ -144,6 +147,8 @@ async def test_publish_verify_diff_and_export(assessment_service, staff, bakery)
     assert "Modérée" in text
     assert first["hash"][:12] in text
     assert "Liste des actions de prévention" in text  # 12 employees: no PAPRIPACT
+    assert "Publiée par Karim Benali" in text  # the publisher's name, not the login
+    assert "sst-preventer@" not in text
     sheet = load_workbook(io.BytesIO(xlsx.content))["Risques"]
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
     cells = dict(zip(rows[0], rows[1], strict=True))  # the only risk of version 1

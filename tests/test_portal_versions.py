@@ -33,6 +33,9 @@ from tests.portal_browser import (  # the fixtures: pytest finds them by name
 pytestmark = pytest.mark.integration
 
 EMPLOYER = "employer1@sst-13-marseille"
+EMPLOYER_NAME = "Jean Castel"  # the realm's first and last names of EMPLOYER
+# The SPSTI's name, set by the demo loader from deploy/demo/demo-data.json.
+SPSTI_NAME = "Service de prévention et de santé au travail des Bouches-du-Rhône (démo)"
 CHAIN_VERIFIED = "Chaîne d'empreintes vérifiée : aucune version n'a été modifiée"
 
 
@@ -105,6 +108,7 @@ async def test_employer_publishes_a_version_sees_the_chain_and_downloads_its_doc
     )
     published = (await api_versions(assessment_service.url, employer))[-1]
     assert (published["number"], published["published_by"]) == (number, EMPLOYER)
+    assert published["published_by_name"] == EMPLOYER_NAME  # from the token's name claim
     await expect(page.locator("#integrite")).to_contain_text(CHAIN_VERIFIED)
     newest = page.locator("tbody tr").first  # newest first
     await expect(newest.get_by_role("rowheader")).to_have_text(f"Version {number}")
@@ -120,6 +124,10 @@ async def test_employer_publishes_a_version_sees_the_chain_and_downloads_its_doc
     text = flat("\n".join(p.extract_text() for p in PdfReader(str(await pdf.path())).pages))
     assert BAKERY["name"] in text
     assert re.search(rf"\bversion {number}\b", text, re.IGNORECASE), text[:500]
+    # It names the publisher and the SPSTI, not the login and the tenant id.
+    assert f"Publiée par {EMPLOYER_NAME}" in text
+    assert EMPLOYER not in text
+    assert "".join(SPSTI_NAME.split()) in "".join(text.split())
 
     # The portal hands on the service's media type; the browser never sees a token.
     answer = await context.request.get(f"{versions_url}/{number}/document.pdf")

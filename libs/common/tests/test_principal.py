@@ -55,3 +55,16 @@ def test_the_actor_is_the_login_name_or_else_the_subject():
     service = Principal(subject="service-account-assessment")
     assert person.actor == "sst-preventer@sst-13-marseille"
     assert service.actor == "service-account-assessment"
+
+
+def test_display_name_is_the_name_claim_else_given_and_family_names_else_the_login():
+    claims = {"sub": "u1", "preferred_username": "employer1@sst-13-marseille"}
+    named = Principal.from_claims({**claims, "name": "Jean  Castel", "given_name": "J"})
+    assert (named.display_name, named.actor) == ("Jean Castel", "employer1@sst-13-marseille")
+    parts = Principal.from_claims({**claims, "given_name": "Jean", "family_name": "Castel"})
+    assert parts.display_name == "Jean Castel"
+    only_login = Principal.from_claims({**claims, "name": "  "})
+    assert only_login.name is None
+    assert only_login.display_name == "employer1@sst-13-marseille"
+    service = Principal.from_claims({"sub": "svc-1"})
+    assert service.display_name == "svc-1"

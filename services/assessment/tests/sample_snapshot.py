@@ -45,6 +45,8 @@ from assessment.domain.snapshot import (
 _NAMESPACE = uuid.UUID("6f1c2a52-3b1e-4c8e-9f7a-0d5e2b8c4a10")
 
 TENANT_ID = "spsti-provence"
+#: Who published version 3: the login the snapshot records (the name is kept beside it).
+PUBLISHER_LOGIN = "sst-preventer@spsti-provence"
 PUBLISHED_AT = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)  # 10:30 in Paris
 #: The hash of version 2, which version 3 chains to (a stand-in: any SHA-256 hex will do).
 PREVIOUS_HASH = hashlib.sha256(b"boulangerie-du-vieux-port:v2").hexdigest()
@@ -442,7 +444,7 @@ def sample_snapshot(**overrides: Any) -> DuerpSnapshot:
         "company": sample_company(),
         "number": 3,
         "published_at": PUBLISHED_AT,
-        "published_by": "Claire Martin (IPRP)",
+        "published_by": PUBLISHER_LOGIN,
         "assessed_year": 2026,
         "method": sample_method(),
         "work_units": sample_work_units(),

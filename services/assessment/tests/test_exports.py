@@ -28,6 +28,8 @@ from assessment.exports.model import NNBSP, fr_money, fr_number, fr_percent
 from .sample_snapshot import (
     PREVIOUS_HASH,
     PUBLISHED_AT,
+    PUBLISHER_LOGIN,
+    TENANT_ID,
     sample_company,
     sample_penibilite_annex,
     sample_snapshot,
@@ -59,17 +61,27 @@ EXPECTED_RISKS = [
 MARKUP = r'#set text(red) *gras* _penché_ $x^2$ <lbl> @ref \ antislash // non "guillemets" `code`'
 
 
+RECORDER_LOGIN = "employee-representative@spsti-provence"
 CONSULTATION = ConsultationEntry(
     consulted_on=date(2026, 12, 10),
     opinion="reserved",
     proposals="Avancer le capotage du pétrin avant l'été.",
-    recorded_by="delegue.cse",
+    recorded_by=RECORDER_LOGIN,
+    recorded_by_name="Fatima Haddad",
     recorded_at=datetime(2026, 12, 11, 16, 45, tzinfo=UTC),
 )
+#: Version 1 was published by the employer, before full names were kept (no name: the login).
+FIRST_PUBLISHER_LOGIN = "employer1@spsti-provence"
+PUBLISHER_NAME = "Claire Martin"
+SPSTI_NAME = "Service de prévention et de santé au travail de Provence"
 
 
 def export_input(
-    snapshot: DuerpSnapshot | None = None, consultation: ConsultationEntry | None = None
+    snapshot: DuerpSnapshot | None = None,
+    consultation: ConsultationEntry | None = None,
+    *,
+    publisher_name: str | None = PUBLISHER_NAME,
+    tenant_name: str = SPSTI_NAME,
 ) -> ExportInput:
     snap = snapshot or sample_snapshot()
     by = snap.published_by
@@ -80,20 +92,25 @@ def export_input(
             VersionHistoryEntry(
                 number=1,
                 published_at=datetime(2024, 11, 20, 8, tzinfo=UTC),
-                published_by=by,
+                published_by=FIRST_PUBLISHER_LOGIN,
                 hash=hashlib.sha256(b"boulangerie-du-vieux-port:v1").hexdigest(),
             ),
             VersionHistoryEntry(
                 number=2,
                 published_at=datetime(2025, 11, 18, 8, tzinfo=UTC),
                 published_by=by,
+                published_by_name="Jean Castel",
                 hash=PREVIOUS_HASH,
             ),
             VersionHistoryEntry(
-                number=3, published_at=snap.published_at, published_by=by, hash=HASH
+                number=3,
+                published_at=snap.published_at,
+                published_by=by,
+                published_by_name=publisher_name,
+                hash=HASH,
             ),
         ],
-        tenant_name="Santé Travail Provence",
+        tenant_name=tenant_name,
         consultation=consultation,
     )
 
@@ -125,11 +142,34 @@ def test_pdf_cover_identifies_company_version_and_publication(pdf_text: str) -> 
         "10.71C",
         "Version n° 3",
         "Date de publication 25/11/2026",
-        "Claire Martin (IPRP)",
-        "Santé Travail Provence",
+        "Publiée par Claire Martin",
         HASH,
     ):
         assert expected in pdf_text
+
+
+def test_pdf_names_the_publisher_and_the_spsti_not_their_identifiers() -> None:
+    pdf = render_pdf(export_input())
+    text = "\n".join(pdf_pages(pdf))
+    cover = squeeze(pdf_pages(pdf)[0])
+    assert squeeze(f"Publiée par {PUBLISHER_NAME}") in cover
+    assert squeeze(f"Service de prévention et de santé au travail {SPSTI_NAME}") in cover
+    assert "Jean Castel" in text  # version 2 in the history, by its publisher's name
+    # The logins stay in the database for audit; the document prints none of them but the
+    # employer's of version 1, published before names were kept (see the next test).
+    rest = squeeze(text).replace(FIRST_PUBLISHER_LOGIN, "")
+    assert "@" not in rest
+    assert TENANT_ID not in rest
+    assert PdfReader(BytesIO(pdf)).metadata.author == SPSTI_NAME
+
+
+def test_pdf_prints_the_login_and_tenant_id_only_when_no_name_is_known() -> None:
+    data = export_input(publisher_name=None, tenant_name=TENANT_ID)
+    cover = squeeze(pdf_pages(render_pdf(data))[0])
+    assert squeeze(f"Publiée par {PUBLISHER_LOGIN}") in cover
+    assert squeeze(f"Service de prévention et de santé au travail {TENANT_ID}") in cover
+    history = squeeze("\n".join(pdf_pages(render_pdf(export_input()))[-1:]))
+    assert FIRST_PUBLISHER_LOGIN in history  # version 1: no name was kept
 
 
 def test_pdf_shows_the_seed_example_as_6_moderate_within_6_months(pdf_text: str) -> None:
@@ -192,10 +232,10 @@ def test_user_text_with_typst_markup_is_printed_literally() -> None:
     units = sample_work_units()
     risk = units[2].risks[0].model_copy(update={"situations": MARKUP, "damages": "\\#[]{}"})
     units[2] = units[2].model_copy(update={"name": f"Vente {MARKUP}", "risks": [risk]})
-    snap = sample_snapshot(
-        company=sample_company(address=MARKUP), work_units=units, published_by="=1+1 #pagebreak()"
-    )
-    text = squeeze("\n".join(pdf_pages(render_pdf(export_input(snap)))))
+    snap = sample_snapshot(company=sample_company(address=MARKUP), work_units=units)
+    # A full name comes from the user's profile: user text too.
+    data = export_input(snap, publisher_name="=1+1 #pagebreak()")
+    text = squeeze("\n".join(pdf_pages(render_pdf(data))))
     assert text.count(squeeze(MARKUP)) >= 3  # address, work unit (twice: units and risks)
     assert "\\#[]{}" in text
     assert "=1+1#pagebreak()" in text
@@ -240,7 +280,7 @@ def test_pdf_shows_the_cse_consultation_beside_the_unchanged_version() -> None:
         "Date de la consultation 10/12/2026",
         "Avis du CSE Avis assorti de réserves",
         "Propositions Avancer le capotage du pétrin avant l'été.",
-        "Enregistrée par delegue.cse",
+        "Enregistrée par Fatima Haddad",
         "Enregistrée le 11/12/2026",
     ):
         assert squeeze(expected) in section.replace("\u2019", "'")
@@ -248,6 +288,7 @@ def test_pdf_shows_the_cse_consultation_beside_the_unchanged_version() -> None:
     assert HASH in text
     assert all(f"empreinte {HASH[:12]}" in page for page in pdf_pages(pdf))
     assert pdf != plain_pdf
+    assert RECORDER_LOGIN not in squeeze(text)
     assert pdf == render_pdf(export_input(consultation=CONSULTATION))
 
 
@@ -342,12 +383,23 @@ def test_spreadsheets_hold_the_cse_consultation_when_recorded(xlsx) -> None:
             date(2026, 12, 10),
             "Avis assorti de réserves",
             "Avancer le capotage du pétrin avant l'été.",
-            "delegue.cse",
+            "Fatima Haddad",
             date(2026, 12, 11),
         ],
     ]
     assert with_ods == with_xlsx
     assert with_xlsx["Historique"][-1][3] == HASH  # the version's hash does not change
+
+
+def test_spreadsheets_name_the_publishers_and_the_spsti(xlsx, ods) -> None:
+    publishers = [row[2] for row in xlsx["Historique"][1:]]
+    assert publishers == [FIRST_PUBLISHER_LOGIN, "Jean Castel", PUBLISHER_NAME]
+    assert [row[2] for row in ods["Historique"][1:]] == publishers
+    cells = {str(v) for rows in xlsx.values() for row in rows for v in row if v is not None}
+    cells.discard(FIRST_PUBLISHER_LOGIN)  # version 1, published before names were kept
+    assert not any(PUBLISHER_LOGIN in cell or TENANT_ID in cell for cell in cells)
+    book = load_workbook(BytesIO(render_xlsx(export_input())))
+    assert book.properties.creator == SPSTI_NAME
 
 
 def test_xlsx_user_text_starting_with_equals_stays_text() -> None:

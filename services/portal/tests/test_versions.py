@@ -39,6 +39,12 @@ def test_versions_are_listed_newest_first_with_paris_dates_and_the_cse_opinion()
     assert first.consultation.proposals == "Capoter le laminoir."
 
 
+def test_another_publisher_is_named_when_the_api_kept_the_name() -> None:
+    named = [{**VERSIONS[1], "published_by_name": "Karim Benali"}]
+    (row,) = version_rows(named, username="employer1@sst-13-marseille", name="Jean Castel")
+    assert row.published_by == "Karim Benali"
+
+
 def test_the_chain_is_said_in_words() -> None:
     ok = chain_status(CHAIN_OK)
     assert ok.valid

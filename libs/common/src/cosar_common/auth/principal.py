@@ -30,6 +30,7 @@ class Principal(BaseModel):
 
     subject: str
     username: str | None = None
+    name: str | None = None
     client_id: str | None = None
     roles: frozenset[Role] = frozenset()
     tenant_id: str | None = None
@@ -47,6 +48,13 @@ class Principal(BaseModel):
         """Who acted, as recorded beside a change (created_by, published_by…): the login
         name, or the token's subject for callers without one (service accounts)."""
         return self.username or self.subject
+
+    @property
+    def display_name(self) -> str:
+        """Who acted, as a document prints it: the person's full name from the token (its
+        ``name`` claim, else given and family names), else :attr:`actor`. Stored beside the
+        login, never instead of it: the login stays the audit identity."""
+        return self.name or self.actor
 
     @property
     def is_service(self) -> bool:
@@ -85,8 +93,20 @@ class Principal(BaseModel):
         return cls(
             subject=str(claims["sub"]),
             username=claims.get("preferred_username"),
+            name=_full_name(claims),
             client_id=claims.get("azp"),
             roles=roles,
             tenant_id=tenant_id,
             company_ids=frozenset(companies),
         )
+
+
+def _full_name(claims: Mapping[str, Any]) -> str | None:
+    """The person's full name from the profile scope's claims (``name``, else ``given_name``
+    and ``family_name``); None when the token carries neither (service accounts)."""
+    name = claims.get("name")
+    if isinstance(name, str) and name.strip():
+        return " ".join(name.split())
+    parts = [claims.get("given_name"), claims.get("family_name")]
+    joined = " ".join(p.strip() for p in parts if isinstance(p, str) and p.strip())
+    return joined or None

@@ -96,6 +96,7 @@ async def publish(
         previous_hash=snapshot.previous_hash,
         published_at=now,
         published_by=principal.actor,
+        published_by_name=principal.display_name,
     )
     families = {row.hazard_code: row.hazard_family for row in rows.risks}
     payload = duerp_published(

@@ -43,8 +43,16 @@ class VersionHistoryEntry(BaseModel):
 
     number: int = Field(ge=1)
     published_at: datetime
-    published_by: str
+    published_by: str = Field(description="login of the publisher, kept for audit")
+    published_by_name: str | None = Field(
+        default=None, description="full name of the publisher (none for older versions)"
+    )
     hash: str = Field(pattern=_SHA256_HEX, description="SHA-256 (hex) of that version")
+
+    @property
+    def publisher(self) -> str:
+        """Who published, as printed: the full name, or the login when none was kept."""
+        return self.published_by_name or self.published_by
 
 
 class ConsultationEntry(BaseModel):
@@ -56,8 +64,16 @@ class ConsultationEntry(BaseModel):
     consulted_on: date
     opinion: Literal["favourable", "unfavourable", "reserved"]
     proposals: str = ""
-    recorded_by: str
+    recorded_by: str = Field(description="login of who recorded it, kept for audit")
+    recorded_by_name: str | None = Field(
+        default=None, description="full name of who recorded it (none for older records)"
+    )
     recorded_at: datetime
+
+    @property
+    def recorder(self) -> str:
+        """Who recorded it, as printed: the full name, or the login when none was kept."""
+        return self.recorded_by_name or self.recorded_by
 
 
 class ExportInput(BaseModel):
@@ -69,8 +85,16 @@ class ExportInput(BaseModel):
     snapshot: DuerpSnapshot
     hash: str = Field(pattern=_SHA256_HEX, description="SHA-256 (hex) of this version")
     history: list[VersionHistoryEntry]
-    tenant_name: str = Field(description="the SPSTI (occupational health service) exporting")
+    tenant_name: str = Field(
+        description="name of the SPSTI (occupational health service) exporting; its id only "
+        "when no name is known"
+    )
     consultation: ConsultationEntry | None = None
+
+    @property
+    def publisher(self) -> str:
+        """Who published this version, as printed (its history entry: the last one)."""
+        return self.history[-1].publisher
 
     @model_validator(mode="after")
     def _history_ends_with_this_version(self) -> ExportInput:

@@ -90,7 +90,7 @@ def pdf_document(data: ExportInput) -> dict[str, Any]:
             {
                 "number": str(entry.number),
                 "date": fr_date(entry.published_at),
-                "by": entry.published_by,
+                "by": entry.publisher,
                 "hash": entry.hash,
                 "current": entry.number == snap.number,
             }
@@ -113,7 +113,7 @@ def _cover(data: ExportInput) -> dict[str, Any]:
             ["Version", f"n° {snap.number}"],
             ["Année évaluée", str(snap.assessed_year)],
             ["Date de publication", fr_date(snap.published_at)],
-            ["Publiée par", snap.published_by],
+            ["Publiée par", data.publisher],
             ["Consultation du CSE", consultation_summary(data)],
             ["Service de prévention et de santé au travail", data.tenant_name],
         ],
@@ -134,7 +134,7 @@ def _consultation(data: ExportInput) -> dict[str, Any]:
             ["Date de la consultation", fr_date(consultation.consulted_on)],
             ["Avis du CSE", OPINION_FR[consultation.opinion]],
             ["Propositions", consultation.proposals or DASH],
-            ["Enregistrée par", consultation.recorded_by],
+            ["Enregistrée par", consultation.recorder],
             ["Enregistrée le", fr_date(consultation.recorded_at)],
         ],
     }

@@ -229,7 +229,7 @@ def _history(data: ExportInput) -> SheetTable:
         Column("Empreinte SHA-256", 70, "hash"),
     )
     rows: list[tuple[Value, ...]] = [
-        (e.number, paris_time(e.published_at).date(), e.published_by, e.hash) for e in data.history
+        (e.number, paris_time(e.published_at).date(), e.publisher, e.hash) for e in data.history
     ]
     return SheetTable("Historique", columns, rows)
 
@@ -251,7 +251,7 @@ def _consultation(data: ExportInput) -> SheetTable:
                 c.consulted_on,
                 OPINION_FR[c.opinion],
                 c.proposals or None,
-                c.recorded_by,
+                c.recorder,
                 paris_time(c.recorded_at).date(),
             )
         )

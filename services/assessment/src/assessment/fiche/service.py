@@ -161,6 +161,7 @@ async def publish(
         previous_hash=fiche.previous_hash,
         published_at=now,
         published_by=fiche.published_by,
+        published_by_name=principal.display_name,
     )
     settings = await settings_of(session, company.tenant_id)
     payload = fiche_published(

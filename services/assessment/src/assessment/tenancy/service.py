@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from assessment.domain.rating import DEFAULT_METHOD, RatingError, RatingMethod, get_method
@@ -25,6 +26,26 @@ async def settings_of(session: AsyncSession, tenant_id: str) -> TenantSettings:
             "pseudonym_key": secrets.token_bytes(32),
         },
     )
+
+
+async def display_name_of(session: AsyncSession, tenant_id: str) -> str:
+    """The SPSTI's name as documents print it, or its id when no name is known yet.
+
+    Read only (no settings row is created by an export). The name is set by the demo loader
+    today; the directory service will own it later.
+    """
+    name = await session.scalar(
+        select(TenantSettings.display_name).where(TenantSettings.tenant_id == tenant_id)
+    )
+    return name or tenant_id
+
+
+async def set_display_name(session: AsyncSession, *, tenant_id: str, name: str) -> None:
+    """Record the SPSTI's name (from the demo data until the directory announces tenants)."""
+    settings = await settings_of(session, tenant_id)
+    if settings.display_name != name:
+        settings.display_name = name
+        await session.flush()
 
 
 def method_of(settings: TenantSettings) -> RatingMethod:

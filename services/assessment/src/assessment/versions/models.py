@@ -38,6 +38,10 @@ class DocumentVersion(IdMixin, TenantMixin, Base):
     previous_hash: Mapped[str | None] = mapped_column(String(64))
     published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     published_by: Mapped[str] = mapped_column(String(200))
+    # The publisher's full name from the verified token, printed by the exports; the login
+    # above stays the audit identity. Outside the hashed content (the snapshot's own
+    # ``published_by`` is the login), but as immutable as the row; None before revision 0004.
+    published_by_name: Mapped[str | None] = mapped_column(String(200))
 
 
 class CseConsultation(IdMixin, TenantMixin, Base):
@@ -52,6 +56,8 @@ class CseConsultation(IdMixin, TenantMixin, Base):
     opinion: Mapped[str] = mapped_column(String(20))  # favourable | unfavourable | reserved
     proposals: Mapped[str] = mapped_column(Text, default="")
     recorded_by: Mapped[str] = mapped_column(String(200))
+    # The recorder's full name from the verified token (None before revision 0004).
+    recorded_by_name: Mapped[str | None] = mapped_column(String(200))
     recorded_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )

@@ -38,14 +38,22 @@ class CseConsultation(BaseModel):
     consulted_on: date
     opinion: Opinion
     proposals: str
-    recorded_by: str
+    recorded_by: str = Field(description="login of who recorded it (audit)")
+    recorded_by_name: str | None = Field(
+        default=None, description="full name of who recorded it (none before it was kept)"
+    )
     recorded_at: datetime
 
 
 class VersionSummary(BaseModel):
     number: int
     published_at: datetime
-    published_by: str
+    published_by: str = Field(description="login of the publisher (audit)")
+    published_by_name: str | None = Field(
+        default=None,
+        description="full name of the publisher, as the documents print it (none for versions "
+        "published before it was kept)",
+    )
     hash: str
     previous_hash: str | None
     consultation: CseConsultation | None = None
@@ -57,6 +65,7 @@ class VersionSummary(BaseModel):
             number=version.number,
             published_at=version.published_at,
             published_by=version.published_by,
+            published_by_name=version.published_by_name,
             hash=version.content_hash,
             previous_hash=version.previous_hash,
             consultation=CseConsultation.model_validate(consultation) if consultation else None,

@@ -21,6 +21,7 @@ from assessment.companies.models import Company
 from assessment.domain.diff import SnapshotDiff, diff_snapshots
 from assessment.domain.snapshot import DuerpSnapshot
 from assessment.exports import EXPORTERS, ConsultationEntry, ExportInput, VersionHistoryEntry
+from assessment.tenancy.service import display_name_of
 from assessment.versions.models import CseConsultation, DocumentVersion
 from assessment.versions.schemas import CseConsultationIn
 from cosar_common.auth import Principal
@@ -84,8 +85,13 @@ async def seal(
     previous_hash: str | None,
     published_at: datetime,
     published_by: str,
+    published_by_name: str | None = None,
 ) -> DocumentVersion:
-    """Store ``document`` as version ``number``, hashed and chained; never changed after."""
+    """Store ``document`` as version ``number``, hashed and chained; never changed after.
+
+    ``published_by_name`` (the publisher's full name, printed by the exports) is stored beside
+    the hashed content, not in it: the chain's rules stay those of the versions already sealed.
+    """
     link = build_link(number, document, previous_hash)
     version = DocumentVersion(
         tenant_id=company.tenant_id,
@@ -97,6 +103,7 @@ async def seal(
         previous_hash=previous_hash,
         published_at=published_at,
         published_by=published_by,
+        published_by_name=published_by_name,
     )
     session.add(version)
     await session.flush()
@@ -137,16 +144,18 @@ async def export(session: AsyncSession, *, company: Company, number: int, fmt: s
                 number=v.number,
                 published_at=v.published_at,
                 published_by=v.published_by,
+                published_by_name=v.published_by_name,
                 hash=v.content_hash,
             )
             for v in versions
         ],
-        tenant_name=company.tenant_id,
+        tenant_name=await display_name_of(session, company.tenant_id),
         consultation=ConsultationEntry(
             consulted_on=consultation.consulted_on,
             opinion=consultation.opinion,
             proposals=consultation.proposals,
             recorded_by=consultation.recorded_by,
+            recorded_by_name=consultation.recorded_by_name,
             recorded_at=consultation.recorded_at,
         )
         if consultation is not None
@@ -181,6 +190,7 @@ async def record_consultation(
         opinion=data.opinion,
         proposals=data.proposals,
         recorded_by=principal.actor,
+        recorded_by_name=principal.display_name,
     )
     session.add(consultation)
     await session.flush()

@@ -132,12 +132,13 @@ def _day(value: str | date) -> date:
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
-def publisher(published_by: str, *, username: str, name: str) -> str:
-    """Who published: the API records the login name only (``published_by``); the person's
-    own name is known when it is the person reading the page."""
+def publisher(published_by: str, *, username: str, name: str, published_by_name: str = "") -> str:
+    """Who published: the person's name (``published_by_name``, kept by the API from its
+    token; versions published before it was kept have none), « (vous) » for the reader; the
+    login (``published_by``) only when no name is known."""
     if published_by and published_by == username and name:
         return f"{name} (vous)"
-    return published_by or "(non renseigné)"
+    return published_by_name or published_by or "(non renseigné)"
 
 
 @dataclass(frozen=True)
@@ -181,7 +182,12 @@ def version_rows(
             number=int(v["number"]),
             published_at=clock.fr_datetime(_instant(v["published_at"])),
             published_on=clock.fr_long_date(_instant(v["published_at"])),
-            published_by=publisher(str(v.get("published_by") or ""), username=username, name=name),
+            published_by=publisher(
+                str(v.get("published_by") or ""),
+                username=username,
+                name=name,
+                published_by_name=str(v.get("published_by_name") or ""),
+            ),
             hash=str(v.get("hash") or ""),
             consultation=consultation_of(v.get("consultation")),
         )
