@@ -10,6 +10,7 @@ from assessment.fiche import service
 from assessment.fiche.schemas import FicheDraftIn, FicheDraftView
 from assessment.versions import service as versions
 from assessment.versions.schemas import VersionSummary
+from cosar_common.api.params import VersionNumber
 from cosar_common.clock import today
 from cosar_common.concurrency import IfMatch
 from cosar_common.db.dependencies import OutboxDep, SessionDep
@@ -87,7 +88,7 @@ async def verify_fiche_chain(
 
 @router.get("/versions/{number}", summary="Lire une version publiée de la fiche")
 async def read_fiche_version(
-    number: int, _: FicheWriterPrincipal, company: CompanyDep, session: SessionDep
+    number: VersionNumber, _: FicheWriterPrincipal, company: CompanyDep, session: SessionDep
 ) -> FicheSnapshot:
     version = await versions.get_version(session, company.id, number, versions.FICHE)
     return FicheSnapshot.model_validate_json(version.content)

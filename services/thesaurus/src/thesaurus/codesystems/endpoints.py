@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, status
 
 from cosar_common import vocabulary
+from cosar_common.api.params import Offset
 from cosar_common.auth import Permission, Principal, PrincipalDep, require
 from cosar_common.db.dependencies import OutboxDep, SessionDep
 from thesaurus.codesystems import repository, schemas, service
@@ -81,7 +82,7 @@ async def list_concepts(
     _: PrincipalDep,
     session: SessionDep,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> list[schemas.Concept]:
     system = await service.require_system(session, name)
     found = await service.require_version(session, system, version)
