@@ -1,6 +1,7 @@
 import pytest
 from fastapi.testclient import TestClient
 
+from cosar_common.api.params import unbounded_integers
 from indicators.app import create_app
 
 pytestmark = pytest.mark.unit
@@ -13,3 +14,8 @@ def test_openapi_and_liveness_without_infrastructure():
     spec = client.get("/openapi.json").json()
     assert "/health/ready" in spec["paths"]
     assert client.get("/asyncapi").json()["asyncapi"].startswith("3.")
+
+
+def test_every_integer_parameter_and_body_field_is_bounded():
+    # Beyond int4 a value would reach PostgreSQL and overflow (500): a French 422 instead.
+    assert unbounded_integers(create_app().openapi()) == []

@@ -30,6 +30,7 @@ from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
 
 from cosar_common import health, web_assets
 from cosar_common.auth.jwks import JwksCache, TokenVerifier
+from cosar_common.concurrency import document_if_match
 from cosar_common.db.engine import make_engine, make_session_factory
 from cosar_common.errors import install_error_handlers
 from cosar_common.events.outbox import OutboxWriter
@@ -213,6 +214,7 @@ def create_service_app(
     )
     install_error_handlers(app)
     install_docs(app)
+    document_if_match(app)
     app.include_router(health.router)
     for router in routers:
         app.include_router(router)

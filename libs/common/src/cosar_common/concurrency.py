@@ -11,11 +11,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Annotated, Any, Protocol
 
-from fastapi import Depends, Header
+from fastapi import Depends, FastAPI, Header
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from cosar_common.api.params import INT4_MAX
 from cosar_common.errors import AppError, Conflict
+
+IF_MATCH = "If-Match"
 
 
 class PreconditionRequired(AppError):
@@ -28,14 +31,32 @@ class PreconditionRequired(AppError):
     )
 
 
-async def if_match(value: Annotated[str | None, Header(alias="If-Match")] = None) -> int:
-    """The ``lock_version`` the client read (``If-Match: 3`` or ``If-Match: "3"``)."""
+_IF_MATCH_DESCRIPTION = (
+    "Obligatoire : la version du document lue (lock_version, reçue dans l'en-tête ETag), "
+    'par exemple 3 ou "3". Absente ou illisible : 428.'
+)
+
+
+async def if_match(
+    value: Annotated[str | None, Header(alias=IF_MATCH, description=_IF_MATCH_DESCRIPTION)] = None,
+) -> int:
+    """The ``lock_version`` the client read (``If-Match: 3`` or ``If-Match: "3"``).
+
+    The header is required, but its absence must be a 428 (``if_match_required``), not
+    FastAPI's 422 for a missing parameter: so the parameter has a default here and
+    :func:`document_if_match` marks it required in the OpenAPI. A value outside a lock version's
+    int4 column (``If-Match: 99999999999``) cannot be a version read: 428 as well, never the
+    database's overflow.
+    """
     if value is None:
         raise PreconditionRequired()
     try:
-        return int(value.strip().removeprefix("W/").strip('"'))
+        version = int(value.strip().removeprefix("W/").strip('"'))
     except ValueError:
         raise PreconditionRequired() from None
+    if not 0 <= version <= INT4_MAX:
+        raise PreconditionRequired()
+    return version
 
 
 def etag(lock_version: int) -> str:
@@ -43,6 +64,38 @@ def etag(lock_version: int) -> str:
 
 
 IfMatch = Annotated[int, Depends(if_match)]
+
+
+def document_if_match(app: FastAPI) -> None:
+    """Make ``app``'s OpenAPI say what :func:`if_match` does: the ``If-Match`` header is
+    required wherever it is taken, and its absence answers 428 (the error body of
+    :mod:`cosar_common.errors`). Called by ``create_service_app``."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = build()
+        for path in schema.get("paths", {}).values():
+            for operation in path.values():
+                if not isinstance(operation, dict):
+                    continue
+                headers = [
+                    p
+                    for p in operation.get("parameters", [])
+                    if p.get("in") == "header" and p.get("name") == IF_MATCH
+                ]
+                for parameter in headers:
+                    parameter["required"] = True
+                    parameter["schema"] = {"type": "string"}
+                if headers:
+                    operation.setdefault("responses", {})["428"] = {
+                        "description": PreconditionRequired.message
+                    }
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 class _Locked(Protocol):

@@ -12,12 +12,12 @@ from assessment.companies import service as companies
 from assessment.companies.models import Company
 from cosar_common.auth import Permission, Principal, require
 from cosar_common.db.dependencies import SessionDep
+from cosar_common.errors import Forbidden
 
 # Who holds each permission: cosar_common.auth.permissions.ROLES.
 WriterPrincipal = Annotated[Principal, Depends(require(Permission.DUERP_WRITE))]
 VersionReaderPrincipal = Annotated[Principal, Depends(require(Permission.DUERP_READ))]
 CompanyManagerPrincipal = Annotated[Principal, Depends(require(Permission.COMPANIES_MANAGE))]
-FicheWriterPrincipal = Annotated[Principal, Depends(require(Permission.FICHE_WRITE))]
 
 
 async def company_in_path(
@@ -28,3 +28,25 @@ async def company_in_path(
 
 
 CompanyDep = Annotated[Company, Depends(company_in_path)]
+
+
+async def fiche_company(company: CompanyDep, principal: VersionReaderPrincipal) -> Company:
+    """The company of a fiche route: 404 first, then 403.
+
+    The fiche d'entreprise is the SPSTI's document (R4624-46): ``ROLES`` grants
+    ``FICHE_WRITE`` (read, write, publish) to its staff only. The company is looked up first,
+    as everywhere in the API, so that a caller learns nothing about a company it may not see:
+    404 for another tenant's company or, for an employer or a CSE member, a company outside
+    its token. For its own company, the company is no secret to it, and the answer is the
+    plain truth: 403, this role may not read the fiche. (A ``require(FICHE_WRITE)`` listed
+    before the company answered 403 for any id, whether the company existed or not.)
+    """
+    if not principal.may(Permission.FICHE_WRITE):
+        raise Forbidden(
+            "La fiche d'entreprise est réservée à l'équipe du service de santé au travail."
+        )
+    return company
+
+
+# The company of a fiche route, once the caller is known to hold FICHE_WRITE.
+FicheCompanyDep = Annotated[Company, Depends(fiche_company)]

@@ -1,15 +1,20 @@
-"""HTTP API of the fiche d'entreprise (SPSTI staff only, R4624-46)."""
+"""HTTP API of the fiche d'entreprise (SPSTI staff only, R4624-46).
+
+Every route takes the company through ``FicheCompanyDep``: 404 for a company the caller may
+not see, then 403 for a caller without ``FICHE_WRITE`` (an employer on its own company).
+"""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
 
-from assessment.api.dependencies import CompanyDep, FicheWriterPrincipal
+from assessment.api.dependencies import FicheCompanyDep, VersionReaderPrincipal
 from assessment.domain.fiche import FicheSnapshot
 from assessment.fiche import service
 from assessment.fiche.schemas import FicheDraftIn, FicheDraftView
 from assessment.versions import service as versions
 from assessment.versions.schemas import VersionSummary
+from cosar_common.api.params import VersionNumber
 from cosar_common.clock import today
 from cosar_common.concurrency import IfMatch
 from cosar_common.db.dependencies import OutboxDep, SessionDep
@@ -21,8 +26,7 @@ router = APIRouter(prefix="/companies/{company_id}/fiche", tags=["fiche d'entrep
 
 @router.get("", summary="Lire la fiche d'entreprise en cours")
 async def read_fiche(
-    _: FicheWriterPrincipal,
-    company: CompanyDep,
+    company: FicheCompanyDep,
     session: SessionDep,
     client: ThesaurusDep,
     response: Response,
@@ -35,8 +39,7 @@ async def read_fiche(
 @router.put("", summary="Enregistrer observations, expositions et actions recommandées")
 async def save_fiche(
     data: FicheDraftIn,
-    _: FicheWriterPrincipal,
-    company: CompanyDep,
+    company: FicheCompanyDep,
     session: SessionDep,
     client: ThesaurusDep,
     expected: IfMatch,
@@ -50,8 +53,8 @@ async def save_fiche(
 
 @router.post("/versions", status_code=status.HTTP_201_CREATED, summary="Publier la fiche")
 async def publish_fiche(
-    principal: FicheWriterPrincipal,
-    company: CompanyDep,
+    company: FicheCompanyDep,
+    principal: VersionReaderPrincipal,  # FicheCompanyDep checked FICHE_WRITE
     session: SessionDep,
     client: ThesaurusDep,
     outbox: OutboxDep,
@@ -70,7 +73,7 @@ async def publish_fiche(
 
 @router.get("/versions", summary="Versions publiées de la fiche")
 async def list_fiche_versions(
-    _: FicheWriterPrincipal, company: CompanyDep, session: SessionDep
+    company: FicheCompanyDep, session: SessionDep
 ) -> list[VersionSummary]:
     return [
         VersionSummary.of(v)
@@ -79,15 +82,13 @@ async def list_fiche_versions(
 
 
 @router.get("/versions/verify", summary="Vérifier la chaîne d'empreintes des fiches")
-async def verify_fiche_chain(
-    _: FicheWriterPrincipal, company: CompanyDep, session: SessionDep
-) -> ChainReport:
+async def verify_fiche_chain(company: FicheCompanyDep, session: SessionDep) -> ChainReport:
     return versions.verify(await versions.versions_of(session, company.id, versions.FICHE))
 
 
 @router.get("/versions/{number}", summary="Lire une version publiée de la fiche")
 async def read_fiche_version(
-    number: int, _: FicheWriterPrincipal, company: CompanyDep, session: SessionDep
+    number: VersionNumber, company: FicheCompanyDep, session: SessionDep
 ) -> FicheSnapshot:
     version = await versions.get_version(session, company.id, number, versions.FICHE)
     return FicheSnapshot.model_validate_json(version.content)

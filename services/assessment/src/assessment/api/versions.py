@@ -22,6 +22,7 @@ from assessment.versions.schemas import (
     PublishRequest,
     VersionSummary,
 )
+from cosar_common.api.params import VersionNumber
 from cosar_common.auth import Permission, Principal, require
 from cosar_common.clock import today
 from cosar_common.concurrency import IfMatch
@@ -88,8 +89,8 @@ async def diff(
     company: CompanyDep,
     _: VersionReaderPrincipal,
     session: SessionDep,
-    from_: Annotated[int, Query(alias="from", ge=1)],
-    to: Annotated[int, Query(ge=1)],
+    from_: Annotated[VersionNumber, Query(alias="from")],
+    to: VersionNumber,
 ) -> SnapshotDiff:
     return await service.diff(session, company_id=company.id, from_number=from_, to_number=to)
 
@@ -100,7 +101,7 @@ async def diff(
     summary="Lire une version publiée (document complet)",
 )
 async def read_version(
-    number: int, company: CompanyDep, _: VersionReaderPrincipal, session: SessionDep
+    number: VersionNumber, company: CompanyDep, _: VersionReaderPrincipal, session: SessionDep
 ) -> Response:
     version = await service.get_version(session, company.id, number)
     # The stored canonical JSON is the version itself: answer it byte for byte.
@@ -109,7 +110,7 @@ async def read_version(
 
 @router.get("/{number}/export.{fmt}", summary="Exporter une version : PDF, XLSX ou ODS")
 async def export(
-    number: int,
+    number: VersionNumber,
     fmt: ExportFormat,
     company: CompanyDep,
     _: VersionReaderPrincipal,
@@ -125,7 +126,7 @@ async def export(
     summary="Enregistrer la consultation du CSE sur une version",
 )
 async def record_consultation(
-    number: int,
+    number: VersionNumber,
     data: CseConsultationIn,
     company: CompanyDep,
     principal: CsePrincipal,

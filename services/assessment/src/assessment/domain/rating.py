@@ -176,6 +176,8 @@ def validate_bands(bands: Sequence[MethodBand]) -> tuple[MethodBand, ...]:
                 raise refuse("Une tranche plus haute ne peut pas avoir une priorité plus basse.")
         if band.deadline_months is not None and band.deadline_months < 0:
             raise refuse("Le délai d'une tranche ne peut pas être négatif.")
+        if band.deadline_months is not None and band.deadline_months > MAX_DEADLINE_MONTHS:
+            raise refuse(f"Le délai d'une tranche est d'au plus {MAX_DEADLINE_MONTHS} mois.")
     return tuple(bands)
 
 
@@ -301,6 +303,11 @@ def get_method(key: str) -> RatingMethod:
         raise RatingError(
             "unknown_method", "method", f"Méthode de cotation inconnue : « {key} »."
         ) from None
+
+
+# An action's default deadline is at most ten years away: the DUERP is reviewed every year, and
+# a larger delay would overflow the date arithmetic (and, beyond 2³¹, the int4 column).
+MAX_DEADLINE_MONTHS = 120
 
 
 def add_months(day: date, months: int) -> date:

@@ -15,6 +15,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from cosar_common.api.params import INT4_MAX
+
 SNAPSHOT_SCHEMA_VERSION = 1
 
 
@@ -70,7 +72,9 @@ class MethodBand(_Frozen):
     max_score: Decimal | None = None
     priority: Priority
     label: str
-    deadline_months: int | None = None
+    # int4 at most (the actions' deadline_months column); the real bound is a rule of the
+    # method's bands (rating.MAX_DEADLINE_MONTHS), checked on input only.
+    deadline_months: int | None = Field(default=None, le=INT4_MAX)
 
 
 class MethodCriterion(_Frozen):

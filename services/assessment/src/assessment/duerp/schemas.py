@@ -19,6 +19,7 @@ from assessment.domain.snapshot import (
     WorkUnitKind,
     WorkUnitSnapshot,
 )
+from cosar_common.api.params import Count
 
 
 class _In(BaseModel):
@@ -47,7 +48,7 @@ class RiskCreate(_In):
     damages: str = Field(default="", max_length=5000)
     measures: list[MeasureSnapshot] = Field(default_factory=list)
     exposed_headcount: int | None = Field(default=None, ge=0, le=1_000_000)
-    rating: dict[str, int] = Field(
+    rating: dict[str, Count] = Field(
         description="Critères de la méthode de cotation",
         examples=[{"probability": 2, "gravity": 3}],
     )
@@ -63,7 +64,7 @@ class RiskUpdate(_In):
     damages: str | None = Field(default=None, max_length=5000)
     measures: list[MeasureSnapshot] | None = None
     exposed_headcount: int | None = Field(default=None, ge=0, le=1_000_000)
-    rating: dict[str, int] | None = None
+    rating: dict[str, Count] | None = None
     control_level: str | None = None
     reason: str = Field(default="", max_length=2000, description="Motif de la nouvelle cotation")
 

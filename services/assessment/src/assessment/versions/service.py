@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from assessment.companies import repository as companies
 from assessment.companies.models import Company
+from assessment.domain.consultation import consultation_date_error
 from assessment.domain.diff import SnapshotDiff, diff_snapshots
 from assessment.domain.snapshot import DuerpSnapshot
 from assessment.exports import EXPORTERS, ConsultationEntry, ExportInput, VersionHistoryEntry
@@ -25,8 +26,9 @@ from assessment.tenancy.service import display_name_of
 from assessment.versions.models import CseConsultation, DocumentVersion
 from assessment.versions.schemas import CseConsultationIn
 from cosar_common.auth import Principal
+from cosar_common.clock import date_of
 from cosar_common.documents import Document
-from cosar_common.errors import Conflict, NotFound
+from cosar_common.errors import Conflict, NotFound, RuleViolation
 from cosar_common.integrity import ChainReport, StoredLink, build_link, verify_chain
 
 DUERP = "duerp"
@@ -174,6 +176,15 @@ async def record_consultation(
     today: date,
 ) -> CseConsultation:
     version = await get_version(session, company.id, number)
+    refused = consultation_date_error(
+        data.consulted_on, published_on=date_of(version.published_at), today=today
+    )
+    if refused is not None:
+        raise RuleViolation(
+            refused,
+            code="invalid_consultation_date",
+            errors=[{"field": "body.consulted_on", "message": refused}],
+        )
     existing = await session.scalar(
         select(CseConsultation).where(CseConsultation.version_id == version.id)
     )

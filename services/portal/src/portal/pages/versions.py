@@ -165,21 +165,21 @@ async def version_document(
     request: Request, company_id: str, number: str, fmt: str, user: UserDep
 ) -> Response:
     """The assessment's export of one version, under a French file name."""
-    parsed = parse_id(company_id)
-    if parsed is None or not number.isdigit() or fmt not in DOCUMENT_FORMATS:
+    parsed, version = parse_id(company_id), _version_number(number)
+    if parsed is None or version is None or fmt not in DOCUMENT_FORMATS:
         return not_found(request, VERSION_GONE)
     api = services(request)
     token = user.access_token
     try:
         company, document = await asyncio.gather(
             api.get("assessment", f"/companies/{parsed}", token=token),
-            api.fetch("assessment", f"{api_path(parsed)}/{int(number)}/export.{fmt}", token=token),
+            api.fetch("assessment", f"{api_path(parsed)}/{version}/export.{fmt}", token=token),
         )
     except ApiError as exc:
         if exc.status in (403, 404):
             return not_found(request, VERSION_GONE)
         raise
-    filename = document_filename(str(company["name"]), int(number), fmt)
+    filename = document_filename(str(company["name"]), version, fmt)
     return Response(
         document.content,
         media_type=document.media_type,

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, status
 
 from cosar_common import vocabulary
+from cosar_common.api.params import Offset
 from cosar_common.auth import Permission, Principal, PrincipalDep, require
 from cosar_common.db.dependencies import OutboxDep, SessionDep
 from thesaurus.codesystems import repository, schemas, service
@@ -17,6 +18,15 @@ router = APIRouter(prefix="/code-systems", tags=["systèmes de codes"])
 EditorPrincipal = Annotated[Principal, Depends(require(Permission.THESAURUS_EDIT))]
 AdminPrincipal = Annotated[Principal, Depends(require(Permission.THESAURUS_RETIRE))]
 SystemName = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{0,99}$", examples=[vocabulary.NAF])]
+VersionPath = Annotated[
+    str,
+    Path(
+        pattern=schemas.VERSION_PATTERN,
+        max_length=50,
+        description=schemas.VERSION_DESCRIPTION,
+        examples=["1"],
+    ),
+]
 VersionQuery = Annotated[str | None, Query(description="Version ; par défaut la dernière publiée")]
 
 
@@ -69,7 +79,7 @@ async def list_versions(
 
 @router.get("/{name}/versions/{version}", summary="Lire une version")
 async def read_version(
-    name: SystemName, version: str, _: PrincipalDep, session: SessionDep
+    name: SystemName, version: VersionPath, _: PrincipalDep, session: SessionDep
 ) -> schemas.Version:
     return await service.get_version(session, name=name, version=version)
 
@@ -77,11 +87,11 @@ async def read_version(
 @router.get("/{name}/versions/{version}/concepts", summary="Concepts d'une version (paginés)")
 async def list_concepts(
     name: SystemName,
-    version: str,
+    version: VersionPath,
     _: PrincipalDep,
     session: SessionDep,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> list[schemas.Concept]:
     system = await service.require_system(session, name)
     found = await service.require_version(session, system, version)
@@ -92,7 +102,7 @@ async def list_concepts(
 @router.put("/{name}/versions/{version}/concepts/{code}", summary="Ajouter ou modifier un concept")
 async def put_concept(
     name: SystemName,
-    version: str,
+    version: VersionPath,
     code: str,
     data: schemas.ConceptUpdate,
     _: EditorPrincipal,
@@ -109,7 +119,7 @@ async def put_concept(
 )
 async def deprecate_concept(
     name: SystemName,
-    version: str,
+    version: VersionPath,
     code: str,
     decision: schemas.Deprecation,
     _: EditorPrincipal,
@@ -133,14 +143,18 @@ async def diff_versions(
 
 @router.post("/{name}/versions/{version}/publish", summary="Publier une version (immuable)")
 async def publish_version(
-    name: SystemName, version: str, _: EditorPrincipal, session: SessionDep, outbox: OutboxDep
+    name: SystemName,
+    version: VersionPath,
+    _: EditorPrincipal,
+    session: SessionDep,
+    outbox: OutboxDep,
 ) -> schemas.Version:
     return await service.publish(session, name=name, version=version, outbox=outbox, tenant_id=None)
 
 
 @router.post("/{name}/versions/{version}/retire", summary="Retirer une version publiée")
 async def retire_version(
-    name: SystemName, version: str, _: AdminPrincipal, session: SessionDep
+    name: SystemName, version: VersionPath, _: AdminPrincipal, session: SessionDep
 ) -> schemas.Version:
     return await service.retire(session, name=name, version=version)
 

@@ -19,7 +19,7 @@ from cosar_common.db.dependencies import OutboxDep, SessionDep
 from cosar_common.documents import CSV, Document
 from cosar_common.errors import RuleViolation
 from thesaurus.codesystems import schemas, service
-from thesaurus.codesystems.endpoints import EditorPrincipal, SystemName
+from thesaurus.codesystems.endpoints import EditorPrincipal, SystemName, VersionPath
 from thesaurus.domain.model import CodeSystemData
 from thesaurus.interchange import (
     ImportRejected,
@@ -50,7 +50,7 @@ MEDIA_TYPES = {
 @router.get("/{name}/versions/{version}/export", summary="Exporter une version")
 async def export_version(
     name: SystemName,
-    version: str,
+    version: VersionPath,
     _: PrincipalDep,
     session: SessionDep,
     format: Annotated[Format, Query(description="csv, fhir ou skos")] = Format.FHIR,
@@ -104,7 +104,7 @@ def _parse(
 )
 async def import_version(
     name: SystemName,
-    version: str,
+    version: VersionPath,
     principal: EditorPrincipal,
     session: SessionDep,
     outbox: OutboxDep,

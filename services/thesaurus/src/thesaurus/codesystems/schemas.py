@@ -3,10 +3,25 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 PropertyValue = str | int | float | bool
+
+# A version id is one segment of the routes' paths (/code-systems/{name}/versions/{version}):
+# a "/" or a control character made a version that was created (201) and then unreachable
+# (404). Every real one fits: the reference data's "1", "2026", "2024.1", "2027-draft", FHIR's
+# semantic versions ("2.1.0", "1.0.0+20260101").
+VERSION_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._+-]{0,49}$"
+VERSION_DESCRIPTION = (
+    "Version : 1 à 50 caractères, lettres sans accent, chiffres, « . », « _ », « + », « - », "
+    "commençant par une lettre ou un chiffre"
+)
+VersionId = Annotated[
+    str,
+    Field(pattern=VERSION_PATTERN, max_length=50, description=VERSION_DESCRIPTION, examples=["2"]),
+]
 
 
 class PropertyIn(BaseModel):
@@ -72,7 +87,7 @@ class VersionCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    version: str = Field(min_length=1, max_length=50, examples=["2"])
+    version: VersionId
     url: str | None = Field(default=None, max_length=500, examples=["https://x/cs/naf-rev2"])
     title: str | None = Field(default=None, max_length=300, examples=["NAF rév. 2"])
     description: str | None = None

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Body, Depends, Path, Query, status
 from cosar_common.auth import Permission, Principal, require
 from cosar_common.db.dependencies import OutboxDep, SessionDep
 from thesaurus.codesystems import schemas as cs_schemas
+from thesaurus.codesystems.endpoints import VersionPath
 from thesaurus.legacy import schemas, service
 
 router = APIRouter(prefix="/tenant/code-systems", tags=["thésaurus locaux"])
@@ -26,7 +27,7 @@ Target = Annotated[str, Query(description="Système partagé cible (nom ou URL c
 )
 async def import_local(
     name: LocalName,
-    version: str,
+    version: VersionPath,
     principal: AdminPrincipal,
     session: SessionDep,
     outbox: OutboxDep,

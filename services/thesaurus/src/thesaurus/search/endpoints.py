@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from cosar_common.api.params import INT4_MAX, Offset
 from cosar_common.auth import PrincipalDep
 from cosar_common.db.dependencies import RuntimeDep
 from thesaurus import answers
@@ -54,11 +55,13 @@ async def search(
         bool | None,
         Query(description="true : concepts actifs seulement ; false : dépréciés seulement"),
     ] = None,
-    # No ``le=`` here: the service refuses with a message that states the maximum.
+    # Only the int4 bound here: the service refuses a page larger than its maximum with a
+    # message that states it.
     limit: Annotated[
-        int, Query(ge=1, description=f"Taille de page (au plus {service.MAX_PAGE_SIZE})")
+        int,
+        Query(ge=1, le=INT4_MAX, description=f"Taille de page (au plus {service.MAX_PAGE_SIZE})"),
     ] = 20,
-    offset: Annotated[int, Query(ge=0, description="Rang du premier résultat")] = 0,
+    offset: Annotated[Offset, Query(description="Rang du premier résultat")] = 0,
 ) -> Response:
     """Answers over published versions are kept in memory (:mod:`thesaurus.answers`)."""
 

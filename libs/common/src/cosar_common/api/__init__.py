@@ -1,0 +1,1 @@
+"""Types shared by the services' HTTP routers (path and query parameters)."""
