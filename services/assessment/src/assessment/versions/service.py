@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from assessment.companies import repository as companies
 from assessment.companies.models import Company
-from assessment.domain.consultation import consultation_date_error
+from assessment.domain.consultation import consultation_date_error, earliest_consultation
 from assessment.domain.diff import SnapshotDiff, diff_snapshots
 from assessment.domain.snapshot import DuerpSnapshot
 from assessment.exports import EXPORTERS, ConsultationEntry, ExportInput, VersionHistoryEntry
@@ -176,9 +176,12 @@ async def record_consultation(
     today: date,
 ) -> CseConsultation:
     version = await get_version(session, company.id, number)
-    refused = consultation_date_error(
-        data.consulted_on, published_on=date_of(version.published_at), today=today
+    previous = await get_version(session, company.id, number - 1) if version.number > 1 else None
+    earliest = earliest_consultation(
+        date_of(version.published_at),
+        date_of(previous.published_at) if previous is not None else None,
     )
+    refused = consultation_date_error(data.consulted_on, earliest=earliest, today=today)
     if refused is not None:
         raise RuleViolation(
             refused,

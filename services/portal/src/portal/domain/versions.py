@@ -110,7 +110,7 @@ def _form_date(text: str) -> date | None:
 
 def parse_consultation(raw: Mapping[str, str], *, today: date) -> tuple[dict[str, Any], FormErrors]:
     """The CSE form as ``POST …/cse-consultation`` takes it, or its errors in French (a
-    consultation is not dated in the future). A date before the version's publication is
+    consultation is not dated in the future). A date before the version's draft existed is
     refused by the assessment (``assessment.domain.consultation``), whose 422 on
     ``consulted_on`` lands on the field through ``api_errors_to_form``."""
     payload, errors = parse_form(CSE_FORM, raw)
