@@ -376,6 +376,17 @@ def _clock_runs() -> int:
     return next((code for _, code, _ in results if code != 0), 0)
 
 
+def fresh_test_state(paths: Paths) -> None:
+    """Start the suite on empty databases, topics and realm: what an earlier run left (DUERP
+    versions of the demo companies, sessions, releases) must never decide a result. Only when
+    none of the infrastructure runs: a suite already running on it keeps its data."""
+    if any(infra.is_up(name, paths=paths) for name in infra.COMPONENTS):
+        typer.echo("== infrastructure de test déjà démarrée : ses données sont gardées")
+        return
+    if paths.state.exists():
+        infra.reset(paths=paths, echo=typer.echo)
+
+
 def run_tests(pytest_args: list[str], *, lint: bool = True, clock_runs: bool | None = None) -> None:
     """Run the whole suite on the real infrastructure; stop only what was started here.
 
@@ -395,6 +406,7 @@ def run_tests(pytest_args: list[str], *, lint: bool = True, clock_runs: bool | N
     os.environ.setdefault("COSAR_CHROMIUM", require_command("chromium", "chromium"))
     paths = Paths.from_env()
     install_web_assets(paths)
+    fresh_test_state(paths)
     started = infra.ensure_up(paths=paths)
     try:
         code = subprocess.call(
