@@ -43,7 +43,9 @@ def _too_big(response: httpx.Response, field: str) -> None:
     ]
 
 
-async def test_integers_beyond_int4_are_a_french_422_not_a_500(assessment_service, token_for):
+async def test_integers_beyond_int4_are_a_french_422_not_a_500(
+    assessment_service, token_for, demo_loaded
+):
     staff = await token_for("sst-preventer@sst-13-marseille")
     company = await create_company(assessment_service.url, staff)
     async with DuerpClient(assessment_service.url, staff, company["id"]) as duerp:
@@ -57,10 +59,6 @@ async def test_integers_beyond_int4_are_a_french_422_not_a_500(assessment_servic
         diff_from = await duerp.get(f"{versions}/diff", params={"from": TOO_BIG, "to": 1})
         diff_to = await duerp.get(f"{versions}/diff", params={"from": 1, "to": TOO_BIG})
         fiche = await duerp.get(f"/fiche/versions/{TOO_BIG}")
-        cse = await duerp.http.post(
-            f"{duerp.base}{versions}/{TOO_BIG}/cse-consultation",
-            json={"consulted_on": str(clock.today()), "opinion": "favourable"},
-        )
         lock = await duerp.http.post(
             f"{duerp.base}/duerp/work-units",
             json={"kind": "trade", "name": "X", "headcount": 1},
@@ -68,6 +66,14 @@ async def test_integers_beyond_int4_are_a_french_422_not_a_500(assessment_servic
         )
         headcount = await duerp.change(
             "POST", "/duerp/work-units", json={"kind": "trade", "name": "X", "headcount": TOO_BIG}
+        )
+    # The CSE's opinion is recorded by the employer or the CSE (the staff gets a 403 first).
+    employer = await token_for("employer1@sst-13-marseille")
+    own = _demo_company("sst-13-marseille", 0)
+    async with DuerpClient(assessment_service.url, employer, own) as theirs:
+        cse = await theirs.http.post(
+            f"{theirs.base}{versions}/{TOO_BIG}/cse-consultation",
+            json={"consulted_on": str(clock.today()), "opinion": "favourable"},
         )
     assert version["number"] == 1
     assert largest.status_code == 404  # in range: the version does not exist
@@ -112,14 +118,14 @@ async def test_an_employer_gets_404_for_another_company_fiche_and_403_for_its_ow
 
 
 async def test_the_cse_consultation_is_dated_from_the_publication_to_today(
-    assessment_service, token_for
+    assessment_service, token_for, demo_loaded
 ):
-    staff = await token_for("sst-preventer@sst-13-marseille")
-    company = await create_company(assessment_service.url, staff)
-    async with DuerpClient(assessment_service.url, staff, company["id"]) as duerp:
+    employer = await token_for("employer1@sst-13-marseille")
+    company = _demo_company("sst-13-marseille", 0)
+    async with DuerpClient(assessment_service.url, employer, company) as duerp:
         await duerp.add_risk(await duerp.add_unit())
-        await duerp.ok("POST", "/duerp/versions")
-        url = f"{duerp.base}/duerp/versions/1/cse-consultation"
+        version = await duerp.ok("POST", "/duerp/versions")
+        url = f"{duerp.base}/duerp/versions/{version['number']}/cse-consultation"
         long_ago = await duerp.http.post(
             url, json={"consulted_on": "2000-01-01", "opinion": "favourable"}
         )
