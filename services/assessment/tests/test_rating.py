@@ -185,6 +185,31 @@ def test_strongest_measure_sets_the_control_level(kinds, level):
     assert control_level_from_measures(iter(kinds)) == level
 
 
+def _deduce(view_rows, kinds) -> str:
+    """The deduction as a reader of the method's ``measure_control`` applies it (the portal)."""
+    present = {kind.value for kind in kinds}
+    rows = [row.model_dump(mode="json") for row in view_rows]
+    return next(
+        (row["control_level"] for row in rows if row["measure_kind"] in present),
+        rows[-1]["control_level"],
+    )
+
+
+def test_the_method_view_describes_the_same_deduction_as_the_rule():
+    """What the API tells the forms (``measure_control``) gives the level the save will give,
+    for every combination of measure kinds; methods without weighting describe none."""
+    rows = SEED.view().measure_control
+    assert [row.measure_kind for row in rows] == list(MeasureKind)
+    for mask in range(2 ** len(MeasureKind)):
+        kinds = [kind for bit, kind in enumerate(MeasureKind) if mask >> bit & 1]
+        assert _deduce(rows, kinds) == control_level_from_measures(kinds), kinds
+        assert control_level_from_measures(kinds) in SEED.weighting
+    for method in METHODS.values():
+        view = method.view()
+        assert view.model_dump(exclude={"measure_control"}) == method.snapshot().model_dump()
+        assert bool(view.measure_control) == bool(method.weighting), method.key
+
+
 def test_unknown_method_is_refused():
     with pytest.raises(RatingError) as caught:
         get_method("digirisk")

@@ -32,6 +32,12 @@ METHOD: dict[str, Any] = {
         "controlled": "Maîtrisé",
         "well_controlled": "Bien maîtrisé",
     },
+    "measure_control": [
+        {"measure_kind": "intrinsic", "control_level": "well_controlled"},
+        {"measure_kind": "collective", "control_level": "controlled"},
+        {"measure_kind": "individual", "control_level": "partial"},
+        {"measure_kind": "instructions", "control_level": "none"},
+    ],
     "bands": [
         {"min_score": "0", "max_score": "4", "priority": "low", "label": "Faible"},
         {"min_score": "4", "max_score": "8", "priority": "moderate", "label": "Modérée"},
@@ -46,6 +52,7 @@ OIRA: dict[str, Any] = {
         {"key": "severity", "label": "Gravité", "levels": {"10": "Très grave", "1": "Faible"}},
     ],
     "weighting": {},
+    "measure_control": [],
     "bands": [{"priority": "low", "label": "Faible"}, {"priority": "major", "label": "Élevée"}],
 }
 RISK: dict[str, Any] = {

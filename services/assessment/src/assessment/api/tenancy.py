@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assessment.api.dependencies import WriterPrincipal
 from assessment.domain.rating import METHODS
-from assessment.domain.snapshot import MethodBand, RatingMethodSnapshot
+from assessment.domain.snapshot import MethodBand, RatingMethodView
 from assessment.tenancy import service
 from cosar_common.auth import Permission, Principal, require
 from cosar_common.db.dependencies import SessionDep
@@ -29,20 +29,20 @@ class RatingMethodChoice(BaseModel):
 
 
 @router.get("/rating-methods", summary="Méthodes de cotation disponibles")
-async def available_methods(_: WriterPrincipal) -> list[RatingMethodSnapshot]:
-    return [method.snapshot() for method in METHODS.values()]
+async def available_methods(_: WriterPrincipal) -> list[RatingMethodView]:
+    return [method.view() for method in METHODS.values()]
 
 
 @router.get("/rating-method", summary="Méthode de cotation du service")
-async def current_method(principal: WriterPrincipal, session: SessionDep) -> RatingMethodSnapshot:
+async def current_method(principal: WriterPrincipal, session: SessionDep) -> RatingMethodView:
     assert principal.tenant_id is not None
-    return (await service.rating_method(session, principal.tenant_id)).snapshot()
+    return (await service.rating_method(session, principal.tenant_id)).view()
 
 
 @router.put("/rating-method", summary="Choisir la méthode de cotation du service")
 async def choose_method(
     data: RatingMethodChoice, principal: AdminPrincipal, session: SessionDep
-) -> RatingMethodSnapshot:
+) -> RatingMethodView:
     assert principal.tenant_id is not None
     method = await service.set_rating_method(
         session,
@@ -51,4 +51,4 @@ async def choose_method(
         bands=data.bands,
         actor=principal.actor,
     )
-    return method.snapshot()
+    return method.view()

@@ -15,11 +15,13 @@ from datetime import date
 from decimal import Decimal
 
 from assessment.domain.snapshot import (
+    MeasureControl,
     MeasureKind,
     MethodBand,
     MethodCriterion,
     Priority,
     RatingMethodSnapshot,
+    RatingMethodView,
     RatingSnapshot,
 )
 
@@ -140,6 +142,19 @@ class RatingMethod:
             weighting_labels=dict(self.weighting_labels),
             bands=list(self.bands),
         )
+
+    def view(self) -> RatingMethodView:
+        """The method as the API shows it to writers: its snapshot and its deduction of the
+        control level from the measures (none without weighting)."""
+        deduction = (
+            [
+                MeasureControl(measure_kind=kind, control_level=_CONTROL_BY_MEASURE[kind])
+                for kind in MeasureKind
+            ]
+            if self.weighting
+            else []
+        )
+        return RatingMethodView(**self.snapshot().model_dump(), measure_control=deduction)
 
     def with_bands(self, bands: Sequence[MethodBand]) -> RatingMethod:
         """The same method with a tenant's bands, once checked by ``validate_bands``."""

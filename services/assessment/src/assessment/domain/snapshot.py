@@ -97,6 +97,26 @@ class RatingMethodSnapshot(_Frozen):
     bands: list[MethodBand]
 
 
+class MeasureControl(_Frozen):
+    """One step of a method's deduction of the control level from the existing measures."""
+
+    measure_kind: MeasureKind
+    control_level: str
+
+
+class RatingMethodView(RatingMethodSnapshot):
+    """The method as its writers read it with the open DUERP and in the settings: the stored
+    snapshot, plus how the method deduces a control level from the measures (so that a form
+    can say which level the measures will give before saving). Never stored in a version."""
+
+    measure_control: list[MeasureControl] = Field(
+        default_factory=list,
+        description="Niveau de maîtrise déduit des mesures existantes : la première ligne dont "
+        "le type de mesure est présent le donne, la dernière vaut aussi sans aucune mesure ; "
+        "des plus efficaces aux moins efficaces (vide : la méthode ne déduit pas de niveau)",
+    )
+
+
 class RatingSnapshot(_Frozen):
     method: str = Field(default="", description="key of the rating method that made it")
     inputs: dict[str, int] = Field(description="criterion key → level, e.g. probability: 2")

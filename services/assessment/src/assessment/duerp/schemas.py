@@ -15,7 +15,7 @@ from assessment.domain.snapshot import (
     MeasureKind,
     MeasureSnapshot,
     PenibiliteAnnexLine,
-    RatingMethodSnapshot,
+    RatingMethodView,
     WorkUnitKind,
     WorkUnitSnapshot,
 )
@@ -122,7 +122,7 @@ class DuerpView(BaseModel):
     company: CompanySnapshot
     lock_version: int
     updated_at: datetime
-    method: RatingMethodSnapshot
+    method: RatingMethodView
     work_units: list[WorkUnitSnapshot]
     actions: list[ActionSnapshot]
     penibilite_annex: list[PenibiliteAnnexLine]

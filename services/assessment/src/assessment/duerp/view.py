@@ -38,11 +38,12 @@ async def read(
     duerp = await open_duerp(session, company)
     last = await latest(session, company.id)
     rows = await repository.load_rows(session, duerp.id)
+    method = await rating_method(session, company.tenant_id)
     snapshot = build_snapshot(
         rows,
         await reading.thesaurus_facts(client, company=company, rows=rows, year=today.year),
         company=company,
-        method=await rating_method(session, company.tenant_id),
+        method=method,
         year=today.year,
         number=(last.number + 1) if last else 1,
         published_at=clock.now_utc(),
@@ -54,7 +55,7 @@ async def read(
         company=snapshot.company,
         lock_version=duerp.lock_version,
         updated_at=duerp.updated_at,
-        method=snapshot.method,
+        method=method.view(),
         work_units=snapshot.work_units,
         actions=snapshot.actions,
         penibilite_annex=snapshot.penibilite_annex,

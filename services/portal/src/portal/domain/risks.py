@@ -285,15 +285,6 @@ MEASURE_KINDS: dict[str, tuple[str, str]] = {
         "Affichage, information : tout repose sur le comportement de chacun.",
     ),
 }
-# The level the strongest existing measure gives, in the seed method (the assessment's
-# ``control_level_from_measures``; services do not import each other, so the portal keeps this
-# copy to say, before saving, which level the measures will give).
-CONTROL_BY_MEASURE: dict[str, str] = {
-    "intrinsic": "well_controlled",
-    "collective": "controlled",
-    "individual": "partial",
-    "instructions": "none",
-}
 DEDUCED, CHOSEN = "déduit des mesures", "choisi"
 DEDUCE_OPTION = (
     "Déduire des mesures existantes",
@@ -423,13 +414,18 @@ def edit_payload(
 
 
 def deduced_control_level(method: Mapping[str, Any], kinds: Iterable[str]) -> str | None:
-    """The level the measures give (the strongest kind sets it); None without weighting, or
-    if the method has no such level."""
+    """The level the measures give, by the method's own deduction (``measure_control`` of the
+    assessment's method: the first row whose measure kind is present, else the last row's);
+    None for a method that deduces none, or a level it does not weight."""
+    steps = method.get("measure_control") or []
     weighting = method.get("weighting") or {}
-    if not weighting:
+    if not steps:
         return None
     present = set(kinds)
-    level = next((CONTROL_BY_MEASURE[k] for k in MEASURE_KINDS if k in present), "none")
+    level = next(
+        (step["control_level"] for step in steps if step["measure_kind"] in present),
+        steps[-1]["control_level"],
+    )
     return level if level in weighting else None
 
 
