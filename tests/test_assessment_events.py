@@ -304,7 +304,7 @@ async def test_fiche_is_for_the_spsti_staff_only(assessment_service, token_for):
             json={"recommended_actions": [{"code": "NIMPORTE"}]},
         )
     # Not the employer's company: 404, as for anything a caller may not see (its own
-    # company's fiche is a 403: tests/test_input_bounds.py).
+    # company's draft is a 403: tests/test_input_bounds.py).
     assert as_employer.status_code == 404
     assert as_staff.status_code == 200
     assert bad_code.status_code == 422

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from datetime import datetime
 from pathlib import Path
 
@@ -105,6 +106,53 @@ async def test_representative_reads_versions_records_the_cse_opinion_but_cannot_
     assert consulted["consultation"]["consulted_on"] == str(clock.today())
     # The version the CSE gave its opinion on was published today, in Paris.
     assert clock.date_of(datetime.fromisoformat(consulted["published_at"])) == clock.today()
+
+
+async def test_the_employer_and_the_cse_read_the_published_fiche_but_not_the_draft(
+    assessment_service, token_for, demo_loaded
+):
+    """R4624-46: the fiche d'entreprise is transmitted to the employer; R4624-48: presented
+    to the CSE. Both read what the SPSTI published; its draft and its writing stay the SPSTI's."""
+    staff = await token_for("sst-preventer@sst-13-marseille")
+    employer = await token_for("employer1@sst-13-marseille")
+    cse = await token_for("employee-representative@sst-13-marseille")
+    company = _demo_company("sst-13-marseille", 0)
+    marker = f"Observation {uuid.uuid4().hex[:8]}"
+    async with DuerpClient(assessment_service.url, staff, company) as spsti:
+        draft = await spsti.get("/fiche")
+        saved = await spsti.http.put(
+            f"{spsti.base}/fiche",
+            headers={"If-Match": draft.headers["ETag"]},
+            json={"observations": marker, "recommended_actions": [], "exposures": []},
+        )
+        assert saved.status_code == 200, saved.text
+        published = await spsti.http.post(
+            f"{spsti.base}/fiche/versions", headers={"If-Match": saved.headers["ETag"]}
+        )
+        assert published.status_code == 201, published.text
+        number = published.json()["number"]
+    base = f"/companies/{company}/fiche"
+    async with httpx.AsyncClient(base_url=assessment_service.url, timeout=20) as http:
+        for token in (employer, cse):
+            listed = await http.get(f"{base}/versions", headers=auth(token))
+            read = await http.get(f"{base}/versions/{number}", headers=auth(token))
+            chain = await http.get(f"{base}/versions/verify", headers=auth(token))
+            their_draft = await http.get(base, headers=auth(token))
+            write = await http.put(
+                base, headers={**auth(token), "If-Match": "1"}, json={"observations": "x"}
+            )
+            publish = await http.post(f"{base}/versions", headers={**auth(token), "If-Match": "1"})
+            assert listed.status_code == 200, listed.text
+            assert number in [v["number"] for v in listed.json()]
+            assert read.status_code == 200, read.text
+            assert read.json()["observations"] == marker
+            assert chain.status_code == 200, chain.text
+            assert chain.json()["valid"] is True
+            assert (their_draft.status_code, write.status_code, publish.status_code) == (
+                403,
+                403,
+                403,
+            )
 
 
 async def test_regional_roles_see_no_duerp(assessment_service, token_for, demo_loaded):

@@ -1,5 +1,5 @@
 """Issue 13, against the real services with real tokens: bounded integers (a French 422, never
-the int4 overflow's 500), the fiche's 404 before 403, the CSE consultation's date, the
+the int4 overflow's 500), the fiche's 404 before 403 (the draft), the CSE consultation's date, the
 thesaurus' version ids, the If-Match header in the OpenAPI."""
 
 from __future__ import annotations
@@ -102,7 +102,7 @@ async def test_thesaurus_offsets_beyond_int4_are_a_french_422(
     _too_big(concepts, "query.offset")
 
 
-async def test_an_employer_gets_404_for_another_company_fiche_and_403_for_its_own(
+async def test_an_employer_gets_404_for_another_company_fiche_and_403_for_its_own_draft(
     assessment_service, token_for, demo_loaded
 ):
     employer = await token_for("employer1@sst-13-marseille")
@@ -111,10 +111,16 @@ async def test_an_employer_gets_404_for_another_company_fiche_and_403_for_its_ow
         answers = {
             (company, path): (await http.get(f"/companies/{company}/fiche{path}")).status_code
             for company in (own, neighbour, str(uuid.uuid4()))
-            for path in ("", "/versions", "/versions/1")
+            for path in ("", "/versions", f"/versions/{INT4_MAX}")
         }
     for (company, path), status in answers.items():
-        assert status == (403 if company == own else 404), (company, path, status)
+        if company != own:
+            assert status == 404, (company, path, status)
+    # Its own company: the draft is the SPSTI's (403); the published versions are its to read
+    # (R4624-46), and a version that does not exist is a plain 404.
+    assert answers[(own, "")] == 403
+    assert answers[(own, "/versions")] == 200
+    assert answers[(own, f"/versions/{INT4_MAX}")] == 404
 
 
 async def test_the_cse_consultation_is_dated_from_the_publication_to_today(

@@ -10,7 +10,7 @@ from assessment.app import create_app
 from cosar_common.auth import Principal
 from cosar_common.auth.dependencies import get_principal
 from cosar_common.auth.permissions import Role
-from cosar_common.errors import NotFound
+from cosar_common.errors import Forbidden, NotFound
 
 pytestmark = pytest.mark.unit
 
@@ -45,11 +45,24 @@ def test_an_employer_gets_404_for_a_company_it_may_not_see(path: str):
         assert response.json()["code"] == "not_found"
 
 
-@pytest.mark.parametrize("path", FICHE_READS)
-def test_an_employer_gets_403_for_its_own_company_fiche(path: str):
-    response = _client(EMPLOYER).get(f"/companies/{OWN}/fiche{path}")
+def test_an_employer_gets_403_for_its_own_company_fiche_draft():
+    response = _client(EMPLOYER).get(f"/companies/{OWN}/fiche")
     assert response.status_code == 403
-    assert response.json()["message"].startswith("La fiche d'entreprise est réservée")
+    assert response.json()["message"].startswith("La fiche d'entreprise en cours est réservée")
+
+
+async def test_the_employer_and_the_cse_read_the_published_fiche_nobody_else_of_the_region():
+    """R4624-46: the fiche is transmitted to the employer; R4624-48: presented to the CSE."""
+    from assessment.api.dependencies import fiche_reader_company
+
+    company = object()
+    for role in (Role.EMPLOYER, Role.EMPLOYEE_REPRESENTATIVE, Role.SST_PREVENTER):
+        reader = Principal(subject="r", roles=frozenset({role}), tenant_id="t")
+        assert await fiche_reader_company(company, reader) is company  # type: ignore[arg-type]
+    for role in (Role.REGIONAL_ANALYST, Role.PLATFORM_ADMIN, Role.THESAURUS_EDITOR):
+        outsider = Principal(subject="o", roles=frozenset({role}))
+        with pytest.raises(Forbidden):
+            await fiche_reader_company(company, outsider)  # type: ignore[arg-type]
 
 
 def test_an_employer_may_not_write_or_publish_its_own_fiche_either():

@@ -50,6 +50,9 @@ class Permission(StrEnum):
     CSE_OPINION_RECORD = "duerp.cse-opinion.record"  # record the CSE's consultation of a version
     COMPANIES_MANAGE = "companies.manage"  # register a member company, list those to update
     FICHE_WRITE = "fiche.write"  # read, write and publish the fiche d'entreprise
+    # the fiche's published versions: transmitted to the employer (R4624-46), presented to the
+    # CSE (R4624-48); its draft stays the SPSTI's
+    FICHE_READ = "fiche.read"
     RATING_METHOD_CHOOSE = "settings.rating-method.choose"  # the tenant's rating method
     LIBRARY_READ = "library.read"  # the regional sector library
     LIBRARY_PROPOSE = "library.propose"  # propose a typical hazard for a sector
@@ -101,6 +104,7 @@ SPSTI_STAFF = (
     P.DUERP_WRITE,
     P.COMPANIES_MANAGE,
     P.FICHE_WRITE,
+    P.FICHE_READ,
     P.LIBRARY_READ,
     P.LOCAL_CODES_READ,
     P.REPORTS_WRITE,
@@ -149,20 +153,22 @@ ROLES: Mapping[Role, RoleEntry] = {
     ),
     Role.EMPLOYER: _entry(
         "Employeur d'une entreprise adhérente : rédige le DUERP, le plan d'action et le bilan "
-        "annuel de sa seule entreprise.",
+        "annuel de sa seule entreprise ; reçoit sa fiche d'entreprise.",
         Scope.COMPANY,
         P.DUERP_READ,
         P.DUERP_WRITE,
         P.CSE_OPINION_RECORD,
+        P.FICHE_READ,
         P.LIBRARY_READ,
         P.REPORTS_WRITE,
     ),
     Role.EMPLOYEE_REPRESENTATIVE: _entry(
-        "Membre du CSE d'une entreprise : lit le DUERP de l'entreprise et enregistre la "
-        "consultation du CSE.",
+        "Membre du CSE d'une entreprise : lit le DUERP et la fiche d'entreprise de "
+        "l'entreprise et enregistre la consultation du CSE.",
         Scope.COMPANY,
         P.DUERP_READ,
         P.CSE_OPINION_RECORD,
+        P.FICHE_READ,
     ),
     Role.REGIONAL_ANALYST: _entry(
         "DREETS, CARSAT, ORS, commissions du COSAR : tableaux de bord régionaux d'indicateurs "

@@ -34,19 +34,34 @@ async def fiche_company(company: CompanyDep, principal: VersionReaderPrincipal) 
     """The company of a fiche route: 404 first, then 403.
 
     The fiche d'entreprise is the SPSTI's document (R4624-46): ``ROLES`` grants
-    ``FICHE_WRITE`` (read, write, publish) to its staff only. The company is looked up first,
-    as everywhere in the API, so that a caller learns nothing about a company it may not see:
-    404 for another tenant's company or, for an employer or a CSE member, a company outside
-    its token. For its own company, the company is no secret to it, and the answer is the
-    plain truth: 403, this role may not read the fiche. (A ``require(FICHE_WRITE)`` listed
+    ``FICHE_WRITE`` (read the draft, write, publish) to its staff only. The company is looked
+    up first, as everywhere in the API, so that a caller learns nothing about a company it may
+    not see: 404 for another tenant's company or, for an employer or a CSE member, a company
+    outside its token. For its own company, the company is no secret to it, and the answer is
+    the plain truth: 403, this role may not read the draft. (A ``require(FICHE_WRITE)`` listed
     before the company answered 403 for any id, whether the company existed or not.)
     """
     if not principal.may(Permission.FICHE_WRITE):
         raise Forbidden(
-            "La fiche d'entreprise est réservée à l'équipe du service de santé au travail."
+            "La fiche d'entreprise en cours est réservée à l'équipe du service de santé au "
+            "travail."
+        )
+    return company
+
+
+async def fiche_reader_company(company: CompanyDep, principal: VersionReaderPrincipal) -> Company:
+    """The company of a route reading the fiche's published versions: 404 first, then 403
+    without ``FICHE_READ``. The employer receives the fiche (R4624-46) and the CSE is shown it
+    (R4624-48): both read what was published, never the SPSTI's draft."""
+    if not principal.may(Permission.FICHE_READ):
+        raise Forbidden(
+            "La fiche d'entreprise est réservée à l'équipe du service de santé au travail, "
+            "à l'employeur et au CSE de l'entreprise."
         )
     return company
 
 
 # The company of a fiche route, once the caller is known to hold FICHE_WRITE.
 FicheCompanyDep = Annotated[Company, Depends(fiche_company)]
+# The company of a route reading the published fiche, the caller holding FICHE_READ.
+FicheReaderCompanyDep = Annotated[Company, Depends(fiche_reader_company)]

@@ -1,14 +1,20 @@
-"""HTTP API of the fiche d'entreprise (SPSTI staff only, R4624-46).
+"""HTTP API of the fiche d'entreprise (R4624-46): the SPSTI's staff writes and publishes it;
+the employer and the CSE read its published versions.
 
-Every route takes the company through ``FicheCompanyDep``: 404 for a company the caller may
-not see, then 403 for a caller without ``FICHE_WRITE`` (an employer on its own company).
+The draft's routes take the company through ``FicheCompanyDep`` (``FICHE_WRITE``), the
+published versions' through ``FicheReaderCompanyDep`` (``FICHE_READ``): 404 for a company the
+caller may not see, then 403 for a caller without the permission.
 """
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
 
-from assessment.api.dependencies import FicheCompanyDep, VersionReaderPrincipal
+from assessment.api.dependencies import (
+    FicheCompanyDep,
+    FicheReaderCompanyDep,
+    VersionReaderPrincipal,
+)
 from assessment.domain.fiche import FicheSnapshot
 from assessment.fiche import service
 from assessment.fiche.schemas import FicheDraftIn, FicheDraftView
@@ -73,7 +79,7 @@ async def publish_fiche(
 
 @router.get("/versions", summary="Versions publiées de la fiche")
 async def list_fiche_versions(
-    company: FicheCompanyDep, session: SessionDep
+    company: FicheReaderCompanyDep, session: SessionDep
 ) -> list[VersionSummary]:
     return [
         VersionSummary.of(v)
@@ -82,13 +88,13 @@ async def list_fiche_versions(
 
 
 @router.get("/versions/verify", summary="Vérifier la chaîne d'empreintes des fiches")
-async def verify_fiche_chain(company: FicheCompanyDep, session: SessionDep) -> ChainReport:
+async def verify_fiche_chain(company: FicheReaderCompanyDep, session: SessionDep) -> ChainReport:
     return versions.verify(await versions.versions_of(session, company.id, versions.FICHE))
 
 
 @router.get("/versions/{number}", summary="Lire une version publiée de la fiche")
 async def read_fiche_version(
-    number: VersionNumber, company: FicheCompanyDep, session: SessionDep
+    number: VersionNumber, company: FicheReaderCompanyDep, session: SessionDep
 ) -> FicheSnapshot:
     version = await versions.get_version(session, company.id, number, versions.FICHE)
     return FicheSnapshot.model_validate_json(version.content)
