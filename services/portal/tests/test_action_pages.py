@@ -409,3 +409,78 @@ def test_a_status_sent_after_the_session_ended_comes_back_in_its_row(
     row = text[text.index(f'id="action-{A2}"') :]
     assert '<option value="abandoned" selected>Abandonnée' in row
     assert 'value="Local fermé"' in row
+
+
+def test_an_action_is_edited_from_its_form_filled_with_what_it_holds(
+    site: tuple[TestClient, FakeServices],
+) -> None:
+    http, fake = site
+    assert f'href="{PLAN_PAGE}/{A1}/modifier"' in shown(http.get(PLAN_PAGE))
+    page = http.get(f"{PLAN_PAGE}/{A1}/modifier")
+    text = shown(page)
+    assert page.status_code == 200
+    assert "<h1>Modifier l'action « Capoter le laminoir »</h1>" in text
+    assert 'value="Jean Castel"' in text
+    assert 'value="2026-11-30"' in text
+    assert 'value="1\u202f250,50"' in text
+    assert 'name="risk_id"' not in text  # the risk and the kind stay as created
+    form = {
+        "csrf_token": CSRF,
+        "lock_version": "7",
+        "title": "Capoter le laminoir et le pétrin",
+        "responsible": "Marie Castel",
+        "deadline": "31/01/2027",
+        "cost_eur": "",
+        "description": "",
+        "resources": "Entreprise Méca-Sud",
+        "result_indicator": "Bruit mesuré sous 80 dB(A)",
+    }
+    done = http.post(f"{PLAN_PAGE}/{A1}/modifier", data=form)
+    assert done.status_code == 303, shown(done)
+    assert done.headers["location"] == f"{PLAN_PAGE}#action-{A1}"
+    [patch] = fake.writes()
+    assert (patch["method"], patch["path"]) == ("PATCH", f"{API}/actions/{A1}")
+    assert patch["headers"] == {"If-Match": "7"}
+    # An emptied text clears it; an empty cost is left out (the action keeps its own).
+    assert patch["json"] == {
+        "title": "Capoter le laminoir et le pétrin",
+        "description": "",
+        "responsible": "Marie Castel",
+        "deadline": "2027-01-31",
+        "resources": "Entreprise Méca-Sud",
+        "result_indicator": "Bruit mesuré sous 80 dB(A)",
+    }
+    assert "L'action « Capoter le laminoir et le pétrin » a été enregistrée." in shown(
+        http.get(PLAN_PAGE)
+    )
+
+
+def test_an_edit_conflict_shows_the_action_now_and_keeps_what_was_typed(
+    site: tuple[TestClient, FakeServices],
+) -> None:
+    http, fake = site
+    fake.answers["assessment", "PATCH", f"{API}/actions/{A1}"] = ApiError(
+        409, {"code": "edit_conflict", "message": "Le document a changé."}
+    )
+    form = {"csrf_token": CSRF, "lock_version": "6", "title": "Mon titre à moi", "deadline": "x"}
+    refused = http.post(f"{PLAN_PAGE}/{A1}/modifier", data=form)
+    assert refused.status_code == 422  # a date the portal can check: no call made
+    assert "Date invalide" in shown(refused)
+    assert fake.writes() == []
+    page = http.post(f"{PLAN_PAGE}/{A1}/modifier", data={**form, "deadline": ""})
+    text = shown(page)
+    assert page.status_code == 409
+    assert 'value="Mon titre à moi"' in text
+    assert "Responsable : Jean Castel" in text
+    assert "Échéance : 30 novembre 2026" in text
+    assert 'name="lock_version" value="7"' in text  # saving again goes through
+
+
+def test_editing_an_action_that_is_not_in_the_plan_is_a_french_404(
+    site: tuple[TestClient, FakeServices],
+) -> None:
+    http, _ = site
+    page = http.get(f"{PLAN_PAGE}/0b7a0000-0000-4000-8000-000000000099/modifier")
+    assert page.status_code == 404
+    assert "Cette action n'existe pas ou ne vous est pas accessible." in shown(page)
+    assert http.get(f"{PLAN_PAGE}/pas-un-id/modifier").status_code == 404

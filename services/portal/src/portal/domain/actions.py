@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from cosar_common.clock import fr_long_date
 from portal.domain.forms import FieldSpec, FormErrors, parse_form
 from portal.domain.risks import band_label
 
@@ -72,6 +73,11 @@ ACTION_FORM: tuple[FieldSpec, ...] = (
     FieldSpec(
         "result_indicator", "Indicateur de résultat (facultatif)", kind="textarea", max_length=2000
     ),
+)
+# Editing an action: what ``ActionUpdate`` changes (its risk and measure kind stay as created;
+# an empty deadline or cost keeps the one it has).
+EDIT_FORM: tuple[FieldSpec, ...] = tuple(
+    spec for spec in ACTION_FORM if spec.name not in ("risk_id", "measure_kind")
 )
 STATUS_FORM: tuple[FieldSpec, ...] = (
     FieldSpec("status", "Statut", kind="choice", required=True, choices=tuple(STATUS_LABELS)),
@@ -272,9 +278,51 @@ def parse_action_form(
         else s
         for s in ACTION_FORM
     )
-    payload, errors = parse_form(specs, raw)
+    payload, errors = _parse_action_fields(specs, raw)
     if not payload.get("risk_id"):
         payload.pop("risk_id", None)
+    return payload, errors
+
+
+def parse_edit_form(raw: Mapping[str, str]) -> tuple[dict[str, Any], FormErrors]:
+    """The edit-action form as ``ActionUpdate``'s body: an emptied text clears it, an empty
+    deadline or cost leaves the action's own (the API reads an absent field as unchanged)."""
+    return _parse_action_fields(EDIT_FORM, raw)
+
+
+def edit_values(row: ActionRow) -> dict[str, str]:
+    """An action as the edit form's values (the cost as a French amount, without « € »)."""
+    return {
+        "title": row.title,
+        "description": row.description,
+        "responsible": row.responsible,
+        "deadline": row.deadline or "",
+        "cost_eur": row.cost.removesuffix(" €"),
+        "resources": row.resources,
+        "result_indicator": row.result_indicator,
+    }
+
+
+def action_now(row: ActionRow) -> list[str]:
+    """What an action holds now, in French lines, for the conflict block of its edit form."""
+    return [
+        f"Action : {row.title}",
+        f"Responsable : {row.responsible or 'non désigné'}",
+        f"Échéance : {_long_date(row.deadline) if row.deadline else 'sans échéance'}",
+        f"Coût estimé : {row.cost or 'non estimé'}",
+        f"Statut : {row.status_label}",
+    ]
+
+
+def _long_date(iso: str) -> str:
+    day = parse_date(iso)
+    return fr_long_date(day) if day else iso
+
+
+def _parse_action_fields(
+    specs: Sequence[FieldSpec], raw: Mapping[str, str]
+) -> tuple[dict[str, Any], FormErrors]:
+    payload, errors = parse_form(specs, raw)
     deadline = payload.pop("deadline", "")
     if deadline:
         day = parse_date(deadline)

@@ -1,5 +1,6 @@
 """A company's action plan: PAPRIPACT from 50 employees, a list below; adding an action to a
-risk; changing an action's status, and the invitation to re-rate a risk once its action is done.
+risk; editing an action; changing its status, and the invitation to re-rate a risk once its
+action is done.
 
 What is overdue comes from the assessment (its ``overdue`` list, dated by the platform's clock).
 Every form works without JavaScript (a POST, then a redirect to the plan); with htmx the status
@@ -25,14 +26,18 @@ from portal.auth.web import UserDep, WriterDep, form_fields, pending_input, web_
 from portal.clients import ApiError
 from portal.domain.actions import (
     ACTION_FORM,
+    EDIT_FORM,
     MEASURE_KINDS,
     STATUS_FORM,
     STATUS_LABELS,
     ActionPlan,
+    action_now,
     action_plan,
+    edit_values,
     find_action,
     overdue_sentence,
     parse_action_form,
+    parse_edit_form,
     parse_status_form,
     rerating_sentence,
     risk_options,
@@ -260,8 +265,10 @@ async def new_action_page(
     risk = risks.get(values.get("risk_id", ""))
     return render(
         request,
-        "new_action.html",
+        "action_form.html",
         {
+            "action": None,
+            "action_url": plan_path(company_id),
             "title": (
                 f"Ajouter une action sur le risque « {risk.hazard} » — {risk.unit_name}"
                 if risk
@@ -340,3 +347,106 @@ async def add_action(request: Request, company_id: str, user: WriterDep) -> Resp
     )
     anchor = f"#action-{action['id']}" if action.get("id") else ""
     return RedirectResponse(f"{plan_path(cid)}{anchor}", status_code=303)
+
+
+def edit_path(company_id: uuid.UUID, action_id: uuid.UUID) -> str:
+    return f"{plan_path(company_id)}/{action_id}/modifier"
+
+
+async def edit_action_page(
+    request: Request,
+    token: str,
+    company_id: uuid.UUID,
+    action_id: uuid.UUID,
+    *,
+    values: dict[str, str] | None = None,
+    errors: FormErrors | None = None,
+    conflict: dict[str, Any] | None = None,
+    status_code: int = 200,
+) -> Response:
+    """The form of one action, filled with what it holds (or with what the person typed)."""
+    duerp, plan = await read_plan(request, token, company_id)
+    row = find_action(plan, str(action_id))
+    if row is None:
+        return not_found(request, ACTION_GONE)
+    path = edit_path(company_id, action_id)
+    notice = None
+    kept = pending_input(request, path)
+    if kept is not None and values is None:
+        values, notice = kept, SESSION_ENDED
+    return render(
+        request,
+        "action_form.html",
+        {
+            "title": f"Modifier l'action « {row.title} » — {duerp['company']['name']}",
+            "action": row,
+            "action_url": path,
+            "company": duerp["company"],
+            "duerp": duerp,
+            "path": path,
+            "plan_path": plan_path(company_id),
+            "fields": {spec.name: spec for spec in EDIT_FORM},
+            "values": values if values is not None else edit_values(row),
+            "errors": errors,
+            "conflict": conflict,
+            "notice": notice,
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/entreprises/{company_id}/actions/{action_id}/modifier")
+async def edit_action(request: Request, company_id: str, action_id: str, user: UserDep) -> Response:
+    cid, aid = parse_id(company_id), parse_id(action_id)
+    if cid is None or aid is None:
+        return not_found(request, NOT_ACCESSIBLE)
+    return await edit_action_page(request, user.access_token, cid, aid)
+
+
+@router.post("/entreprises/{company_id}/actions/{action_id}/modifier")
+async def save_action(
+    request: Request, company_id: str, action_id: str, user: WriterDep
+) -> Response:
+    cid, aid = parse_id(company_id), parse_id(action_id)
+    if cid is None or aid is None:
+        return not_found(request, NOT_ACCESSIBLE)
+    token = user.access_token
+    raw = await form_fields(request)
+    values = {spec.name: raw.get(spec.name, "") for spec in EDIT_FORM}
+
+    async def again(
+        errors: FormErrors | None, conflict: dict[str, Any] | None, status: int
+    ) -> Response:
+        return await edit_action_page(
+            request,
+            token,
+            cid,
+            aid,
+            values=values,
+            errors=errors,
+            conflict=conflict,
+            status_code=status,
+        )
+
+    payload, errors = parse_edit_form(raw)
+    if errors:
+        return await again(errors, None, 422)
+    try:
+        await services(request).call(
+            "assessment",
+            "PATCH",
+            f"{api_path(cid)}/actions/{aid}",
+            token=token,
+            json=payload,
+            headers={"If-Match": raw.get("lock_version", "")},
+        )
+    except ApiError as exc:
+
+        async def current() -> list[str]:
+            _, plan = await read_plan(request, token, cid)
+            row = find_action(plan, str(aid))
+            return action_now(row) if row else [ACTION_GONE]
+
+        return await refused_write(exc, EDIT_FORM, again, current)
+    flash(web_session(request), f"L'action « {payload['title']} » a été enregistrée.")
+    return RedirectResponse(f"{plan_path(cid)}#action-{aid}", status_code=303)
