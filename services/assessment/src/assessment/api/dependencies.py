@@ -43,8 +43,7 @@ async def fiche_company(company: CompanyDep, principal: VersionReaderPrincipal) 
     """
     if not principal.may(Permission.FICHE_WRITE):
         raise Forbidden(
-            "La fiche d'entreprise en cours est réservée à l'équipe du service de santé au "
-            "travail."
+            "La fiche d'entreprise en cours est réservée à l'équipe du service de santé au travail."
         )
     return company
 
