@@ -4,6 +4,7 @@ thesaurus client (and, re-exported, the optimistic-lock header)."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends
@@ -30,35 +31,40 @@ async def company_in_path(
 CompanyDep = Annotated[Company, Depends(company_in_path)]
 
 
-async def fiche_company(company: CompanyDep, principal: VersionReaderPrincipal) -> Company:
-    """The company of a fiche route: 404 first, then 403.
+CompanyCheck = Callable[[Company, Principal], Awaitable[Company]]
 
-    The fiche d'entreprise is the SPSTI's document (R4624-46): ``ROLES`` grants
-    ``FICHE_WRITE`` (read the draft, write, publish) to its staff only. The company is looked
-    up first, as everywhere in the API, so that a caller learns nothing about a company it may
-    not see: 404 for another tenant's company or, for an employer or a CSE member, a company
-    outside its token. For its own company, the company is no secret to it, and the answer is
-    the plain truth: 403, this role may not read the draft. (A ``require(FICHE_WRITE)`` listed
-    before the company answered 403 for any id, whether the company existed or not.)
+
+def company_with(permission: Permission, refusal: str) -> CompanyCheck:
+    """A dependency giving the company of the path to a caller holding ``permission``: 404
+    first, then 403 with ``refusal``.
+
+    The company is looked up first, as everywhere in the API, so that a caller learns nothing
+    about a company it may not see: 404 for another tenant's company or, for an employer or a
+    CSE member, a company outside its token. For its own company, the company is no secret to
+    it, and the answer is the plain truth: 403. (A ``require(permission)`` listed before the
+    company answered 403 for any id, whether the company existed or not.)
     """
-    if not principal.may(Permission.FICHE_WRITE):
-        raise Forbidden(
-            "La fiche d'entreprise en cours est réservée à l'équipe du service de santé au travail."
-        )
-    return company
+
+    async def company_for(company: CompanyDep, principal: VersionReaderPrincipal) -> Company:
+        if not principal.may(permission):
+            raise Forbidden(refusal)
+        return company
+
+    return company_for
 
 
-async def fiche_reader_company(company: CompanyDep, principal: VersionReaderPrincipal) -> Company:
-    """The company of a route reading the fiche's published versions: 404 first, then 403
-    without ``FICHE_READ``. The employer receives the fiche (R4624-46) and the CSE is shown it
-    (R4624-48): both read what was published, never the SPSTI's draft."""
-    if not principal.may(Permission.FICHE_READ):
-        raise Forbidden(
-            "La fiche d'entreprise est réservée à l'équipe du service de santé au travail, "
-            "à l'employeur et au CSE de l'entreprise."
-        )
-    return company
-
+# The fiche d'entreprise is the SPSTI's document (R4624-46): its staff reads the draft, writes
+# and publishes it (FICHE_WRITE); the employer receives it (R4624-46) and the CSE is shown it
+# (R4624-48): both read what was published (FICHE_READ), never the draft.
+fiche_company = company_with(
+    Permission.FICHE_WRITE,
+    "La fiche d'entreprise en cours est réservée à l'équipe du service de santé au travail.",
+)
+fiche_reader_company = company_with(
+    Permission.FICHE_READ,
+    "La fiche d'entreprise est réservée à l'équipe du service de santé au travail, à "
+    "l'employeur et au CSE de l'entreprise.",
+)
 
 # The company of a fiche route, once the caller is known to hold FICHE_WRITE.
 FicheCompanyDep = Annotated[Company, Depends(fiche_company)]
