@@ -44,12 +44,10 @@ from portal.domain.actions import (
     risk_refs,
     status_message,
 )
-from portal.domain.forms import FormErrors, api_errors_to_form
+from portal.domain.forms import FormErrors
 from portal.pages.common import (
     SESSION_ENDED,
     flash,
-    is_edit_conflict,
-    is_refused_input,
     parse_id,
     refused_write,
     services,
@@ -172,6 +170,25 @@ async def row_fragment(
     )
 
 
+async def patch_action(
+    request: Request,
+    token: str,
+    company_id: uuid.UUID,
+    action_id: uuid.UUID,
+    payload: dict[str, Any],
+    raw: dict[str, str],
+) -> None:
+    """``ActionUpdate`` of one action, under the lock the form was read with."""
+    await services(request).call(
+        "assessment",
+        "PATCH",
+        f"{api_path(company_id)}/actions/{action_id}",
+        token=token,
+        json=payload,
+        headers={"If-Match": raw.get("lock_version", "")},
+    )
+
+
 @router.get("/entreprises/{company_id}/actions")
 async def action_plan_page(request: Request, company_id: str, user: UserDep) -> Response:
     parsed = parse_id(company_id)
@@ -219,20 +236,9 @@ async def change_status(
     if errors:
         return await again(errors, None, 422)
     try:
-        await services(request).call(
-            "assessment",
-            "PATCH",
-            f"{api_path(cid)}/actions/{aid}",
-            token=token,
-            json=payload,
-            headers={"If-Match": raw.get("lock_version", "")},
-        )
+        await patch_action(request, token, cid, aid, payload, raw)
     except ApiError as exc:
-        if is_edit_conflict(exc):
-            return await again(None, {"current": PLAN_CONFLICT}, 409)
-        if is_refused_input(exc):
-            return await again(api_errors_to_form(exc.body, STATUS_FORM), None, 422)
-        raise
+        return await refused_write(exc, STATUS_FORM, again, PLAN_CONFLICT)
     if htmx:
         return await row_fragment(request, token, cid, str(aid), changed=True)
     _, plan = await read_plan(request, token, cid)
@@ -432,14 +438,7 @@ async def save_action(
     if errors:
         return await again(errors, None, 422)
     try:
-        await services(request).call(
-            "assessment",
-            "PATCH",
-            f"{api_path(cid)}/actions/{aid}",
-            token=token,
-            json=payload,
-            headers={"If-Match": raw.get("lock_version", "")},
-        )
+        await patch_action(request, token, cid, aid, payload, raw)
     except ApiError as exc:
 
         async def current() -> list[str]:
