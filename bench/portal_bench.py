@@ -36,7 +36,6 @@ import html
 import json
 import re
 import statistics
-import subprocess
 import time
 import uuid
 from collections.abc import Awaitable, Callable
@@ -45,17 +44,14 @@ from pathlib import Path
 from typing import Any
 
 from cosar_deploy.bench import (
+    bench_platform,
     load,
-    load_reference_data,
-    migrate,
     password_token,
     percentile,
     report,
-    service_command,
-    start_process,
+    service_env,
     use_bench_infrastructure,
     wait_for_quiet,
-    wait_ready,
 )
 
 use_bench_infrastructure()
@@ -64,7 +60,6 @@ import asyncpg
 import httpx
 from stdnum import luhn
 
-from cosar_deploy import infra
 from cosar_deploy.endpoints import Endpoints
 
 SERVICES = ("thesaurus", "assessment", "reporting", "indicators", "portal")
@@ -524,34 +519,24 @@ async def measure_all(ep: Endpoints, company_id: str, duerp: dict[str, Any], req
 
 
 async def main(requests: int, tiny: bool) -> None:
-    started_infra = infra.ensure_up()
-    ep = Endpoints.local()
-    processes: list[subprocess.Popen[bytes]] = []
-    try:
-        await migrate(ep, *SERVICES)
-        await load_reference_data(ep)
+    async with bench_platform(*SERVICES) as run:
+        ep = run.ep
         from assessment.demo import load_demo
 
         await load_demo(ep.dsn("assessment_app", "assessment_app", "assessment"), DEMO_FILE)
-        common = {
-            "KAFKA_BOOTSTRAP_SERVERS": ep.kafka_bootstrap,
-            "KEYCLOAK_URL": ep.keycloak_url,
-            "DB_HOST": ep.postgres_host,
-            "DB_PORT": str(ep.postgres_port),
-            "LOG_LEVEL": "WARNING",
-            "THESAURUS_URL": f"http://127.0.0.1:{PORTS['thesaurus']}",
-            "ASSESSMENT_URL": ASSESSMENT,
-        }
-        env = {f"{s.upper()}_{k}": v for s in SERVICES for k, v in common.items()}
+        env = service_env(
+            ep,
+            SERVICES,
+            DB_HOST=ep.postgres_host,
+            THESAURUS_URL=f"http://127.0.0.1:{PORTS['thesaurus']}",
+            ASSESSMENT_URL=ASSESSMENT,
+        )
         env |= {
             "PORTAL_PUBLIC_URL": PORTAL,
             "PORTAL_REPORTING_URL": f"http://127.0.0.1:{PORTS['reporting']}",
             "PORTAL_INDICATORS_URL": f"http://127.0.0.1:{PORTS['indicators']}",
         }
-        for service in SERVICES:
-            processes.append(start_process(service_command(service, PORTS[service]), env))
-        for service in SERVICES:
-            await wait_ready(f"http://127.0.0.1:{PORTS[service]}/health/ready")
+        await run.serve(env, **{service: PORTS[service] for service in SERVICES})
         async with httpx.AsyncClient(timeout=30) as http:
             company_id = await company_of_the_bench(
                 http, await password_token(ep.keycloak_url, STAFF)
@@ -561,11 +546,6 @@ async def main(requests: int, tiny: bool) -> None:
             duerp = await fill(http, await password_token(ep.keycloak_url, EMPLOYER), company_id)
         await wait_for_quiet(at_most_s=10 if tiny else 120)
         await measure_all(ep, company_id, duerp, requests)
-    finally:
-        for process in processes:
-            process.terminate()
-            process.wait(timeout=30)
-        infra.stop([name for name, ours in started_infra.items() if ours])
 
 
 if __name__ == "__main__":

@@ -32,7 +32,6 @@ import itertools
 import os
 import random
 import statistics
-import subprocess
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -43,18 +42,16 @@ from sqlalchemy import text
 
 from cosar_common.db import TenantContext, make_engine, make_session_factory, transaction
 from cosar_common.events.outbox import OutboxWriter
-from cosar_deploy import infra
 from cosar_deploy.bench import (
-    migrate,
+    bench_platform,
     password_token,
     percentile,
     service_command,
-    start_process,
+    service_env,
     use_bench_infrastructure,
     wait_for_quiet,
     wait_ready,
 )
-from cosar_deploy.endpoints import Endpoints
 from thesaurus.codesystems import repository, service
 from thesaurus.domain.model import CodeSystemData, ConceptData
 from thesaurus.reference_loader import LOADER_CONTEXT, load_reference
@@ -294,11 +291,8 @@ async def sql_comparison(factory, repeats: int) -> None:  # type: ignore[no-unty
 
 async def main(concepts: int, requests: int) -> None:
     use_bench_infrastructure()
-    started_infra = infra.ensure_up()
-    ep = Endpoints.local()
-    server: subprocess.Popen[bytes] | None = None
-    try:
-        await migrate(ep, "thesaurus")
+    async with bench_platform("thesaurus", reference_data=False) as run:
+        ep = run.ep
         engine = make_engine(ep.dsn("thesaurus_app", "thesaurus_app", "thesaurus"))
         factory = make_session_factory(engine)
         await load_reference(factory)
@@ -307,14 +301,8 @@ async def main(concepts: int, requests: int) -> None:
             total = await session.scalar(text("SELECT count(*) FROM concept"))
         print(f"concepts in the registry: {total}")
         port = 18_001
-        env = {
-            "THESAURUS_KAFKA_BOOTSTRAP_SERVERS": ep.kafka_bootstrap,
-            "THESAURUS_KEYCLOAK_URL": ep.keycloak_url,
-            "THESAURUS_DB_PORT": str(ep.postgres_port),
-            "THESAURUS_LOG_LEVEL": "WARNING",
-            "THESAURUS_SERVER_TIMING": "true",
-        }
-        server = start_process(service_command("thesaurus", port), env)
+        env = service_env(ep, ("thesaurus",), SERVER_TIMING="true")
+        server = run.start(service_command("thesaurus", port), env)
         base = f"http://127.0.0.1:{port}"
         await wait_ready(f"{base}/health/ready")
         token = await password_token(ep.keycloak_url, "sst-preventer@sst-13-marseille")
@@ -410,11 +398,6 @@ async def main(concepts: int, requests: int) -> None:
             "targets (server side): $lookup p50 < 2 ms; search p95 < 20 ms at 20 clients; "
             "filtered $expand p95 < 30 ms"
         )
-    finally:
-        if server is not None:
-            server.terminate()
-            server.wait(timeout=20)
-        infra.stop([name for name, ours in started_infra.items() if ours])
 
 
 if __name__ == "__main__":
