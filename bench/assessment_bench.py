@@ -28,18 +28,9 @@ import sys
 import time
 import uuid
 
-from cosar_deploy.bench import (
-    bench_platform,
-    load,
-    password_token,
-    report,
-    service_env,
-    use_bench_infrastructure,
-    wait_for_quiet,
-    wait_ready,
-)
+from cosar_deploy import bench
 
-use_bench_infrastructure()
+bench.use_bench_infrastructure()
 
 import asyncpg
 import httpx
@@ -329,17 +320,17 @@ def bare_app(dsn: str):  # type: ignore[no-untyped-def]
 
 
 async def main(companies: int, requests: int) -> None:
-    async with bench_platform("thesaurus", "assessment") as run:
+    async with bench.infrastructure("thesaurus", "assessment") as run:
         ep = run.ep
         read_ids = await generate(ep, companies)
 
-        env = service_env(ep, ("thesaurus", "assessment"))
+        env = bench.service_env(ep, ("thesaurus", "assessment"))
         env["ASSESSMENT_THESAURUS_URL"] = "http://127.0.0.1:18101"
         run.start([sys.executable, __file__, "--bare-server", "18103"], {})
         await run.serve(env, thesaurus=18101, assessment=18102)
-        await wait_ready("http://127.0.0.1:18103/docs")
-        token = await password_token(ep.keycloak_url, "sst-preventer@sst-13-marseille")
-        await wait_for_quiet()
+        await bench.wait_ready("http://127.0.0.1:18103/docs")
+        token = await bench.password_token(ep.keycloak_url, "sst-preventer@sst-13-marseille")
+        await bench.wait_for_quiet()
 
         async def full_read(http: httpx.AsyncClient, i: int) -> float:
             t = time.perf_counter()
@@ -371,14 +362,14 @@ async def main(companies: int, requests: int) -> None:
 
         results = {}
         for clients in (1, 10):
-            results[("full", clients)] = await load(
+            results[("full", clients)] = await bench.load(
                 "http://127.0.0.1:18102", token, full_read, clients=clients, requests=requests
             )
-            results[("bare", clients)] = await load(
+            results[("bare", clients)] = await bench.load(
                 "http://127.0.0.1:18103", token, bare_read, clients=clients, requests=requests
             )
-            report(f"full DUERP read, HTTP, {clients} client(s)", results[("full", clients)])
-            report(
+            bench.report(f"full DUERP read, HTTP, {clients} client(s)", results[("full", clients)])
+            bench.report(
                 f"bare FastAPI read of the same rows, {clients} client(s)",
                 results[("bare", clients)],
             )
@@ -387,9 +378,9 @@ async def main(companies: int, requests: int) -> None:
                 f"{statistics.median(results[('full', clients)]) / statistics.median(results[('bare', clients)]):8.1f} x"  # noqa: E501
             )
         for clients in (1, 10):
-            report(
+            bench.report(
                 f"publish + PDF export, HTTP, {clients} client(s)",
-                await load(
+                await bench.load(
                     "http://127.0.0.1:18102",
                     token,
                     publish,

@@ -35,17 +35,9 @@ from datetime import date
 
 import httpx
 
-from cosar_deploy.bench import (
-    bench_platform,
-    load,
-    password_token,
-    report,
-    service_env,
-    use_bench_infrastructure,
-    wait_for_quiet,
-)
+from cosar_deploy import bench
 
-use_bench_infrastructure()
+bench.use_bench_infrastructure()
 
 from cosar_common.db import make_engine, make_session_factory
 from indicators.catalogue.definitions import CATALOGUE
@@ -165,7 +157,7 @@ def _one(asked: list[dict[str, str]]):  # type: ignore[no-untyped-def]
 
 async def serve(population: Population, protected: Protected, *, requests: int) -> None:
     """(c): the release stored, then served over HTTP by the indicators service."""
-    async with bench_platform("thesaurus", "indicators") as run:
+    async with bench.infrastructure("thesaurus", "indicators") as run:
         ep = run.ep
         engine = make_engine(ep.dsn("indicators_app", "indicators_app", "indicators"))
         try:
@@ -183,11 +175,11 @@ async def serve(population: Population, protected: Protected, *, requests: int) 
             )
         finally:
             await engine.dispose()
-        env = service_env(ep, ("thesaurus", "indicators"))
+        env = bench.service_env(ep, ("thesaurus", "indicators"))
         env["INDICATORS_THESAURUS_URL"] = "http://127.0.0.1:18201"
         await run.serve(env, thesaurus=18201, indicators=18204)
-        token = await password_token(ep.keycloak_url, "regional-analyst")
-        await wait_for_quiet()
+        token = await bench.password_token(ep.keycloak_url, "regional-analyst")
+        await bench.wait_for_quiet()
         asked = queries()
         print(
             f"(c) release {stored.number} of {YEAR} stored "
@@ -200,7 +192,7 @@ async def serve(population: Population, protected: Protected, *, requests: int) 
         gc.collect()
         gc.freeze()
         for clients in (1, 20):
-            latencies = await load(  # every query once, unmeasured: the caches warm
+            latencies = await bench.load(  # every query once, unmeasured: the caches warm
                 "http://127.0.0.1:18204",
                 token,
                 _one(asked),
@@ -208,7 +200,7 @@ async def serve(population: Population, protected: Protected, *, requests: int) 
                 requests=requests,
                 warm=range(len(asked)),
             )
-            report(f"    one indicator answer, HTTP, {clients} client(s)", latencies)
+            bench.report(f"    one indicator answer, HTTP, {clients} client(s)", latencies)
         print("    target: p95 < 50 ms at 20 clients")
 
 

@@ -25,9 +25,9 @@ from datetime import date
 
 from aiokafka import AIOKafkaProducer
 
-from cosar_deploy.bench import bench_platform, report, service_env, use_bench_infrastructure
+from cosar_deploy import bench
 
-use_bench_infrastructure()
+bench.use_bench_infrastructure()
 
 from cosar_common import clock
 from cosar_common.db import make_engine, make_session_factory
@@ -183,9 +183,9 @@ async def send_all(bootstrap: str, companies: int) -> None:
 
 
 async def main(companies: int, samples: int) -> None:
-    async with bench_platform("thesaurus", "indicators") as run:
+    async with bench.infrastructure("thesaurus", "indicators") as run:
         ep = run.ep
-        await run.serve(service_env(ep, ("thesaurus",)), thesaurus=18201)
+        await run.serve(bench.service_env(ep, ("thesaurus",)), thesaurus=18201)
         await send_all(ep.kafka_bootstrap, companies)
 
         settings = IndicatorsSettings(
@@ -273,7 +273,7 @@ async def incremental(factory, settings: IndicatorsSettings, samples: int) -> No
         await apply(factory, raw, client=Cached(), outbox=None)
         timings.append((time.perf_counter() - started) * 1000)
     # Protection is no longer per answer: a new version reaches readers with the next release.
-    report("(b) new DUERP version -> facts (protected at the next release)", timings)
+    bench.report("(b) new DUERP version -> facts (protected at the next release)", timings)
 
 
 if __name__ == "__main__":

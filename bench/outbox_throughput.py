@@ -34,7 +34,7 @@ from cosar_common.events.inbox import ProcessedEvent
 from cosar_common.events.outbox import OutboxMessage, OutboxWriter
 from cosar_common.events.registry import register
 from cosar_common.events.relay import OutboxRelay, make_producer
-from cosar_deploy.bench import bench_platform
+from cosar_deploy import bench
 from cosar_deploy.endpoints import Endpoints
 
 TOPIC = f"bench.outbox-{uuid.uuid4().hex[:8]}"
@@ -226,7 +226,7 @@ async def consume_bare(ep: Endpoints, topic: str, events: int) -> None:
 
 async def main(events: int, batch: int) -> None:
     """Both paths on the same broker; each consumer in a process of its own."""
-    async with bench_platform("thesaurus", "assessment", reference_data=False) as run:
+    async with bench.infrastructure("thesaurus", "assessment", reference_data=False) as run:
         await _create_topic(run.ep.kafka_bootstrap, TOPIC)
         platform_s = await platform_path(run.ep, events, batch)
         bare_s = await bare_path(run.ep, events)

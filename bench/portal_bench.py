@@ -43,18 +43,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cosar_deploy.bench import (
-    bench_platform,
-    load,
-    password_token,
-    percentile,
-    report,
-    service_env,
-    use_bench_infrastructure,
-    wait_for_quiet,
-)
+from cosar_deploy import bench
 
-use_bench_infrastructure()
+bench.use_bench_infrastructure()
 
 import asyncpg
 import httpx
@@ -360,14 +351,14 @@ async def on_portal(sessions: list[httpx.AsyncClient], call: PortalCall, request
 
 def compare(label: str, portal: Measure, api: list[float], api_label: str) -> None:
     extra = f"   409 retried {portal.conflicts}" if portal.conflicts else ""
-    report(f"{label}, portal", portal.latencies, width=60)
+    bench.report(f"{label}, portal", portal.latencies, width=60)
     if extra:
         print(f"{'':<60}{extra.strip()}")
     if portal.server:
-        report(f"{label}, portal Server-Timing", portal.server, width=60)
-    report(f"{label}, API: {api_label}", api, width=60)
+        bench.report(f"{label}, portal Server-Timing", portal.server, width=60)
+    bench.report(f"{label}, API: {api_label}", api, width=60)
     p50 = statistics.median(portal.latencies) / statistics.median(api)
-    p95 = percentile(portal.latencies, 0.95) / percentile(api, 0.95)
+    p95 = bench.percentile(portal.latencies, 0.95) / bench.percentile(api, 0.95)
     print(f"{'  ratio portal / API':<60} p50 {p50:8.2f} x    p95 {p95:8.2f} x   (target <= 1.30 x)")
 
 
@@ -493,7 +484,7 @@ async def measure_at(
     for label, page_call, api_call, api_label, n in cases:
         token = await session_token(ep, sessions[0])  # the portal may have refreshed it
         portal = await on_portal(sessions, page_call, n)
-        api = await load(ASSESSMENT, token, api_call, clients=clients, requests=n)
+        api = await bench.load(ASSESSMENT, token, api_call, clients=clients, requests=n)
         compare(f"{label}, {clients} cl.", portal, api, api_label)
         if api_conflicts:
             print(f"{'':<60}API 409 retried {api_conflicts}")
@@ -519,12 +510,12 @@ async def measure_all(ep: Endpoints, company_id: str, duerp: dict[str, Any], req
 
 
 async def main(requests: int, tiny: bool) -> None:
-    async with bench_platform(*SERVICES) as run:
+    async with bench.infrastructure(*SERVICES) as run:
         ep = run.ep
         from assessment.demo import load_demo
 
         await load_demo(ep.dsn("assessment_app", "assessment_app", "assessment"), DEMO_FILE)
-        env = service_env(
+        env = bench.service_env(
             ep,
             SERVICES,
             DB_HOST=ep.postgres_host,
@@ -539,12 +530,14 @@ async def main(requests: int, tiny: bool) -> None:
         await run.serve(env, **{service: PORTS[service] for service in SERVICES})
         async with httpx.AsyncClient(timeout=30) as http:
             company_id = await company_of_the_bench(
-                http, await password_token(ep.keycloak_url, STAFF)
+                http, await bench.password_token(ep.keycloak_url, STAFF)
             )
             await employer_of_the_bench(http, ep, company_id)
             await register_portal_url(http, ep, PORTAL)
-            duerp = await fill(http, await password_token(ep.keycloak_url, EMPLOYER), company_id)
-        await wait_for_quiet(at_most_s=10 if tiny else 120)
+            duerp = await fill(
+                http, await bench.password_token(ep.keycloak_url, EMPLOYER), company_id
+            )
+        await bench.wait_for_quiet(at_most_s=10 if tiny else 120)
         await measure_all(ep, company_id, duerp, requests)
 
 

@@ -42,16 +42,7 @@ from sqlalchemy import text
 
 from cosar_common.db import TenantContext, make_engine, make_session_factory, transaction
 from cosar_common.events.outbox import OutboxWriter
-from cosar_deploy.bench import (
-    bench_platform,
-    password_token,
-    percentile,
-    service_command,
-    service_env,
-    use_bench_infrastructure,
-    wait_for_quiet,
-    wait_ready,
-)
+from cosar_deploy import bench
 from thesaurus.codesystems import repository, service
 from thesaurus.domain.model import CodeSystemData, ConceptData
 from thesaurus.reference_loader import LOADER_CONTEXT, load_reference
@@ -240,7 +231,7 @@ async def load_test(
 def report(label: str, values: list[float]) -> None:
     print(
         f"{label:<46} p50 {statistics.median(values):7.1f} ms   "
-        f"p95 {percentile(values, 0.95):7.1f} ms   (n={len(values)})"
+        f"p95 {bench.percentile(values, 0.95):7.1f} ms   (n={len(values)})"
     )
 
 
@@ -290,8 +281,8 @@ async def sql_comparison(factory, repeats: int) -> None:  # type: ignore[no-unty
 
 
 async def main(concepts: int, requests: int) -> None:
-    use_bench_infrastructure()
-    async with bench_platform("thesaurus", reference_data=False) as run:
+    bench.use_bench_infrastructure()
+    async with bench.infrastructure("thesaurus", reference_data=False) as run:
         ep = run.ep
         engine = make_engine(ep.dsn("thesaurus_app", "thesaurus_app", "thesaurus"))
         factory = make_session_factory(engine)
@@ -301,12 +292,12 @@ async def main(concepts: int, requests: int) -> None:
             total = await session.scalar(text("SELECT count(*) FROM concept"))
         print(f"concepts in the registry: {total}")
         port = 18_001
-        env = service_env(ep, ("thesaurus",), SERVER_TIMING="true")
-        server = run.start(service_command("thesaurus", port), env)
+        env = bench.service_env(ep, ("thesaurus",), SERVER_TIMING="true")
+        server = run.start(bench.service_command("thesaurus", port), env)
         base = f"http://127.0.0.1:{port}"
-        await wait_ready(f"{base}/health/ready")
-        token = await password_token(ep.keycloak_url, "sst-preventer@sst-13-marseille")
-        await wait_for_quiet()
+        await bench.wait_ready(f"{base}/health/ready")
+        token = await bench.password_token(ep.keycloak_url, "sst-preventer@sst-13-marseille")
+        await bench.wait_for_quiet()
 
         def search(http: httpx.AsyncClient, i: int) -> Awaitable[httpx.Response]:
             return http.get("/search", params={"q": SEARCHES[i % len(SEARCHES)], "limit": 20})

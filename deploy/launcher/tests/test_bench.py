@@ -57,7 +57,7 @@ def test_the_run_stops_what_it_started_and_only_the_infrastructure_it_started(mo
     monkeypatch.setattr(bench, "wait_ready", ready)
 
     async def scenario() -> None:
-        async with bench.bench_platform("thesaurus", reference_data=False) as run:
+        async with bench.infrastructure("thesaurus", reference_data=False) as run:
             await run.serve({}, thesaurus=18001)
             raise RuntimeError("the measure failed")
 

@@ -4,8 +4,8 @@ data with it too. Benchmarks print; they never pass or fail.
 
 A benchmark that serves HTTP starts the same way::
 
-    async with bench_platform("thesaurus", "assessment") as run:  # infra up, migrated, loaded
-        env = service_env(run.ep, ("thesaurus", "assessment"))
+    async with bench.infrastructure("thesaurus", "assessment") as run:  # up, migrated, loaded
+        env = bench.service_env(run.ep, ("thesaurus", "assessment"))
         await run.serve(env, thesaurus=18101, assessment=18102)  # started, then ready
         ...
     # the services stopped, and the infrastructure this run started
@@ -117,7 +117,7 @@ class BenchRun:
 
 
 @asynccontextmanager
-async def bench_platform(*services: str, reference_data: bool = True) -> AsyncIterator[BenchRun]:
+async def infrastructure(*services: str, reference_data: bool = True) -> AsyncIterator[BenchRun]:
     """The infrastructure up (what was not running is started, and stopped at the end), the
     schemas of ``services`` migrated and, unless ``reference_data=False``, the reference code
     systems loaded; the processes the run starts are stopped at the end."""
