@@ -36,6 +36,7 @@ import asyncpg
 import httpx
 
 from assessment.domain.rating import DEFAULT_METHOD, METHODS
+from cosar_common.vocabulary import DANGERS
 from cosar_deploy.endpoints import SUPERUSER, SUPERUSER_PASSWORD, Endpoints
 
 TENANTS = ["sst-13-marseille"] + [f"bench-{i:02d}" for i in range(2, 18)]
@@ -135,7 +136,7 @@ async def generate(ep: Endpoints, companies_per_tenant: int) -> list[str]:
                                 tenant,
                                 company,
                                 unit,
-                                "dangers",
+                                DANGERS,
                                 code,
                                 label,
                                 family,

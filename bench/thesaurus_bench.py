@@ -40,6 +40,7 @@ from pathlib import Path
 import httpx
 from sqlalchemy import text
 
+from cosar_common import vocabulary
 from cosar_common.db import TenantContext, make_engine, make_session_factory, transaction
 from cosar_common.events.outbox import OutboxWriter
 from cosar_deploy import bench
@@ -313,11 +314,11 @@ async def main(concepts: int, requests: int) -> None:
             return http.get("/search", params={"q": q, "limit": limit, "offset": n // 1080})
 
         lookups = [
-            ("naf-rev2", "10.71C"),
-            ("naf-rev2", "62.01Z"),
-            ("cim-10", "M54.5"),
-            ("cim-10", "J45.0"),
-            ("c2p-seuils", "3a"),
+            (vocabulary.NAF, "10.71C"),
+            (vocabulary.NAF, "62.01Z"),
+            (vocabulary.CIM_10, "M54.5"),
+            (vocabulary.CIM_10, "J45.0"),
+            (vocabulary.C2P_THRESHOLDS, "3a"),
         ]
 
         def lookup(http: httpx.AsyncClient, i: int) -> Awaitable[httpx.Response]:
