@@ -24,31 +24,19 @@ import asyncio
 import io
 import random
 import statistics
-import subprocess
 import sys
 import time
 import uuid
 
-from cosar_deploy.bench import (
-    load,
-    load_reference_data,
-    migrate,
-    password_token,
-    report,
-    service_command,
-    start_process,
-    use_bench_infrastructure,
-    wait_for_quiet,
-    wait_ready,
-)
+from cosar_deploy import bench
 
-use_bench_infrastructure()
+bench.use_bench_infrastructure()
 
 import asyncpg
 import httpx
 
 from assessment.domain.rating import DEFAULT_METHOD, METHODS
-from cosar_deploy import infra
+from cosar_common.vocabulary import DANGERS
 from cosar_deploy.endpoints import SUPERUSER, SUPERUSER_PASSWORD, Endpoints
 
 TENANTS = ["sst-13-marseille"] + [f"bench-{i:02d}" for i in range(2, 18)]
@@ -148,7 +136,7 @@ async def generate(ep: Endpoints, companies_per_tenant: int) -> list[str]:
                                 tenant,
                                 company,
                                 unit,
-                                "dangers",
+                                DANGERS,
                                 code,
                                 label,
                                 family,
@@ -333,31 +321,17 @@ def bare_app(dsn: str):  # type: ignore[no-untyped-def]
 
 
 async def main(companies: int, requests: int) -> None:
-    started_infra = infra.ensure_up()
-    ep = Endpoints.local()
-    processes: list[subprocess.Popen[bytes]] = []
-    try:
-        await migrate(ep, "thesaurus", "assessment")
-        await load_reference_data(ep)
+    async with bench.infrastructure("thesaurus", "assessment") as run:
+        ep = run.ep
         read_ids = await generate(ep, companies)
 
-        common = {
-            "KAFKA_BOOTSTRAP_SERVERS": ep.kafka_bootstrap,
-            "KEYCLOAK_URL": ep.keycloak_url,
-            "DB_PORT": str(ep.postgres_port),
-            "LOG_LEVEL": "WARNING",
-        }
-        env = {f"THESAURUS_{k}": v for k, v in common.items()}
-        env |= {f"ASSESSMENT_{k}": v for k, v in common.items()}
+        env = bench.service_env(ep, ("thesaurus", "assessment"))
         env["ASSESSMENT_THESAURUS_URL"] = "http://127.0.0.1:18101"
-        processes.append(start_process(service_command("thesaurus", 18101), env))
-        processes.append(start_process(service_command("assessment", 18102), env))
-        processes.append(start_process([sys.executable, __file__, "--bare-server", "18103"], {}))
-        for port in (18101, 18102):
-            await wait_ready(f"http://127.0.0.1:{port}/health/ready")
-        await wait_ready("http://127.0.0.1:18103/docs")
-        token = await password_token(ep.keycloak_url, "sst-preventer@sst-13-marseille")
-        await wait_for_quiet()
+        run.start([sys.executable, __file__, "--bare-server", "18103"], {})
+        await run.serve(env, thesaurus=18101, assessment=18102)
+        await bench.wait_ready("http://127.0.0.1:18103/docs")
+        token = await bench.password_token(ep.keycloak_url, "sst-preventer@sst-13-marseille")
+        await bench.wait_for_quiet()
 
         async def full_read(http: httpx.AsyncClient, i: int) -> float:
             t = time.perf_counter()
@@ -389,14 +363,14 @@ async def main(companies: int, requests: int) -> None:
 
         results = {}
         for clients in (1, 10):
-            results[("full", clients)] = await load(
+            results[("full", clients)] = await bench.load(
                 "http://127.0.0.1:18102", token, full_read, clients=clients, requests=requests
             )
-            results[("bare", clients)] = await load(
+            results[("bare", clients)] = await bench.load(
                 "http://127.0.0.1:18103", token, bare_read, clients=clients, requests=requests
             )
-            report(f"full DUERP read, HTTP, {clients} client(s)", results[("full", clients)])
-            report(
+            bench.report(f"full DUERP read, HTTP, {clients} client(s)", results[("full", clients)])
+            bench.report(
                 f"bare FastAPI read of the same rows, {clients} client(s)",
                 results[("bare", clients)],
             )
@@ -405,9 +379,9 @@ async def main(companies: int, requests: int) -> None:
                 f"{statistics.median(results[('full', clients)]) / statistics.median(results[('bare', clients)]):8.1f} x"  # noqa: E501
             )
         for clients in (1, 10):
-            report(
+            bench.report(
                 f"publish + PDF export, HTTP, {clients} client(s)",
-                await load(
+                await bench.load(
                     "http://127.0.0.1:18102",
                     token,
                     publish,
@@ -416,11 +390,6 @@ async def main(companies: int, requests: int) -> None:
                 ),
             )
         print("targets: full read p95 < 50 ms; publish with PDF p95 < 1.5 s")
-    finally:
-        for process in processes:
-            process.terminate()
-            process.wait(timeout=30)
-        infra.stop([name for name, ours in started_infra.items() if ours])
 
 
 if __name__ == "__main__":

@@ -35,24 +35,11 @@ from datetime import date
 
 import httpx
 
-from cosar_deploy.bench import (
-    load,
-    load_reference_data,
-    migrate,
-    password_token,
-    report,
-    service_command,
-    start_process,
-    use_bench_infrastructure,
-    wait_for_quiet,
-    wait_ready,
-)
+from cosar_deploy import bench
 
-use_bench_infrastructure()
+bench.use_bench_infrastructure()
 
 from cosar_common.db import make_engine, make_session_factory
-from cosar_deploy import infra
-from cosar_deploy.endpoints import Endpoints
 from indicators.catalogue.definitions import CATALOGUE
 from indicators.domain.release.audit import audit_release
 from indicators.domain.release.cubes import TENANT, build_cube
@@ -170,12 +157,8 @@ def _one(asked: list[dict[str, str]]):  # type: ignore[no-untyped-def]
 
 async def serve(population: Population, protected: Protected, *, requests: int) -> None:
     """(c): the release stored, then served over HTTP by the indicators service."""
-    started_infra = infra.ensure_up()
-    ep = Endpoints.local()
-    processes = []
-    try:
-        await migrate(ep, "thesaurus", "indicators")
-        await load_reference_data(ep)
+    async with bench.infrastructure("thesaurus", "indicators") as run:
+        ep = run.ep
         engine = make_engine(ep.dsn("indicators_app", "indicators_app", "indicators"))
         try:
             stored = await store_release(
@@ -192,21 +175,11 @@ async def serve(population: Population, protected: Protected, *, requests: int) 
             )
         finally:
             await engine.dispose()
-        common = {
-            "KAFKA_BOOTSTRAP_SERVERS": ep.kafka_bootstrap,
-            "KEYCLOAK_URL": ep.keycloak_url,
-            "DB_PORT": str(ep.postgres_port),
-            "LOG_LEVEL": "WARNING",
-        }
-        env = {f"THESAURUS_{k}": v for k, v in common.items()}
-        env |= {f"INDICATORS_{k}": v for k, v in common.items()}
+        env = bench.service_env(ep, ("thesaurus", "indicators"))
         env["INDICATORS_THESAURUS_URL"] = "http://127.0.0.1:18201"
-        processes.append(start_process(service_command("thesaurus", 18201), env))
-        processes.append(start_process(service_command("indicators", 18204), env))
-        for port in (18201, 18204):
-            await wait_ready(f"http://127.0.0.1:{port}/health/ready")
-        token = await password_token(ep.keycloak_url, "regional-analyst")
-        await wait_for_quiet()
+        await run.serve(env, thesaurus=18201, indicators=18204)
+        token = await bench.password_token(ep.keycloak_url, "regional-analyst")
+        await bench.wait_for_quiet()
         asked = queries()
         print(
             f"(c) release {stored.number} of {YEAR} stored "
@@ -219,7 +192,7 @@ async def serve(population: Population, protected: Protected, *, requests: int) 
         gc.collect()
         gc.freeze()
         for clients in (1, 20):
-            latencies = await load(  # every query once, unmeasured: the caches warm
+            latencies = await bench.load(  # every query once, unmeasured: the caches warm
                 "http://127.0.0.1:18204",
                 token,
                 _one(asked),
@@ -227,13 +200,8 @@ async def serve(population: Population, protected: Protected, *, requests: int) 
                 requests=requests,
                 warm=range(len(asked)),
             )
-            report(f"    one indicator answer, HTTP, {clients} client(s)", latencies)
+            bench.report(f"    one indicator answer, HTTP, {clients} client(s)", latencies)
         print("    target: p95 < 50 ms at 20 clients")
-    finally:
-        for process in processes:
-            process.terminate()
-            process.wait(timeout=30)
-        infra.stop([name for name, ours in started_infra.items() if ours])
 
 
 def main() -> None:

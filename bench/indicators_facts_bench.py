@@ -25,17 +25,9 @@ from datetime import date
 
 from aiokafka import AIOKafkaProducer
 
-from cosar_deploy.bench import (
-    load_reference_data,
-    migrate,
-    report,
-    service_command,
-    start_process,
-    use_bench_infrastructure,
-    wait_ready,
-)
+from cosar_deploy import bench
 
-use_bench_infrastructure()
+bench.use_bench_infrastructure()
 
 from cosar_common import clock
 from cosar_common.db import make_engine, make_session_factory
@@ -50,8 +42,6 @@ from cosar_common.events.assessment import (
 )
 from cosar_common.events.topics import ASSESSMENT_EVENTS, key_for
 from cosar_common.vocabulary import size_band
-from cosar_deploy import infra
-from cosar_deploy.endpoints import Endpoints
 from indicators.settings import IndicatorsSettings
 
 YEAR = 2090
@@ -193,20 +183,9 @@ async def send_all(bootstrap: str, companies: int) -> None:
 
 
 async def main(companies: int, samples: int) -> None:
-    started_infra = infra.ensure_up()
-    ep = Endpoints.local()
-    processes = []
-    try:
-        await migrate(ep, "thesaurus", "indicators")
-        await load_reference_data(ep)
-        env = {
-            "THESAURUS_KAFKA_BOOTSTRAP_SERVERS": ep.kafka_bootstrap,
-            "THESAURUS_KEYCLOAK_URL": ep.keycloak_url,
-            "THESAURUS_DB_PORT": str(ep.postgres_port),
-            "THESAURUS_LOG_LEVEL": "WARNING",
-        }
-        processes.append(start_process(service_command("thesaurus", 18201), env))
-        await wait_ready("http://127.0.0.1:18201/health/ready")
+    async with bench.infrastructure("thesaurus", "indicators") as run:
+        ep = run.ep
+        await run.serve(bench.service_env(ep, ("thesaurus",)), thesaurus=18201)
         await send_all(ep.kafka_bootstrap, companies)
 
         settings = IndicatorsSettings(
@@ -222,11 +201,6 @@ async def main(companies: int, samples: int) -> None:
         await engine.dispose()
 
         print("targets: rebuild < 60 s; incremental p95 < 1 s")
-    finally:
-        for process in processes:
-            process.terminate()
-            process.wait(timeout=30)
-        infra.stop([name for name, ours in started_infra.items() if ours])
 
 
 async def rebuild_with_secrecy(factory, settings: IndicatorsSettings) -> None:  # type: ignore[no-untyped-def]
@@ -299,7 +273,7 @@ async def incremental(factory, settings: IndicatorsSettings, samples: int) -> No
         await apply(factory, raw, client=Cached(), outbox=None)
         timings.append((time.perf_counter() - started) * 1000)
     # Protection is no longer per answer: a new version reaches readers with the next release.
-    report("(b) new DUERP version -> facts (protected at the next release)", timings)
+    bench.report("(b) new DUERP version -> facts (protected at the next release)", timings)
 
 
 if __name__ == "__main__":

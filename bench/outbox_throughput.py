@@ -34,8 +34,7 @@ from cosar_common.events.inbox import ProcessedEvent
 from cosar_common.events.outbox import OutboxMessage, OutboxWriter
 from cosar_common.events.registry import register
 from cosar_common.events.relay import OutboxRelay, make_producer
-from cosar_deploy import infra
-from cosar_deploy.bench import migrate
+from cosar_deploy import bench
 from cosar_deploy.endpoints import Endpoints
 
 TOPIC = f"bench.outbox-{uuid.uuid4().hex[:8]}"
@@ -227,15 +226,10 @@ async def consume_bare(ep: Endpoints, topic: str, events: int) -> None:
 
 async def main(events: int, batch: int) -> None:
     """Both paths on the same broker; each consumer in a process of its own."""
-    started = infra.ensure_up()
-    ep = Endpoints.local()
-    try:
-        await migrate(ep, "thesaurus", "assessment")
-        await _create_topic(ep.kafka_bootstrap, TOPIC)
-        platform_s = await platform_path(ep, events, batch)
-        bare_s = await bare_path(ep, events)
-    finally:
-        infra.stop([name for name, ours in started.items() if ours])
+    async with bench.infrastructure("thesaurus", "assessment", reference_data=False) as run:
+        await _create_topic(run.ep.kafka_bootstrap, TOPIC)
+        platform_s = await platform_path(run.ep, events, batch)
+        bare_s = await bare_path(run.ep, events)
     platform_rate = events / platform_s
     bare_rate = events / bare_s
     print(f"events                      {events}")

@@ -36,7 +36,6 @@ import html
 import json
 import re
 import statistics
-import subprocess
 import time
 import uuid
 from collections.abc import Awaitable, Callable
@@ -44,27 +43,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cosar_deploy.bench import (
-    load,
-    load_reference_data,
-    migrate,
-    password_token,
-    percentile,
-    report,
-    service_command,
-    start_process,
-    use_bench_infrastructure,
-    wait_for_quiet,
-    wait_ready,
-)
+from cosar_deploy import bench
 
-use_bench_infrastructure()
+bench.use_bench_infrastructure()
 
 import asyncpg
 import httpx
 from stdnum import luhn
 
-from cosar_deploy import infra
 from cosar_deploy.endpoints import Endpoints
 
 SERVICES = ("thesaurus", "assessment", "reporting", "indicators", "portal")
@@ -365,14 +351,14 @@ async def on_portal(sessions: list[httpx.AsyncClient], call: PortalCall, request
 
 def compare(label: str, portal: Measure, api: list[float], api_label: str) -> None:
     extra = f"   409 retried {portal.conflicts}" if portal.conflicts else ""
-    report(f"{label}, portal", portal.latencies, width=60)
+    bench.report(f"{label}, portal", portal.latencies, width=60)
     if extra:
         print(f"{'':<60}{extra.strip()}")
     if portal.server:
-        report(f"{label}, portal Server-Timing", portal.server, width=60)
-    report(f"{label}, API: {api_label}", api, width=60)
+        bench.report(f"{label}, portal Server-Timing", portal.server, width=60)
+    bench.report(f"{label}, API: {api_label}", api, width=60)
     p50 = statistics.median(portal.latencies) / statistics.median(api)
-    p95 = percentile(portal.latencies, 0.95) / percentile(api, 0.95)
+    p95 = bench.percentile(portal.latencies, 0.95) / bench.percentile(api, 0.95)
     print(f"{'  ratio portal / API':<60} p50 {p50:8.2f} x    p95 {p95:8.2f} x   (target <= 1.30 x)")
 
 
@@ -498,7 +484,7 @@ async def measure_at(
     for label, page_call, api_call, api_label, n in cases:
         token = await session_token(ep, sessions[0])  # the portal may have refreshed it
         portal = await on_portal(sessions, page_call, n)
-        api = await load(ASSESSMENT, token, api_call, clients=clients, requests=n)
+        api = await bench.load(ASSESSMENT, token, api_call, clients=clients, requests=n)
         compare(f"{label}, {clients} cl.", portal, api, api_label)
         if api_conflicts:
             print(f"{'':<60}API 409 retried {api_conflicts}")
@@ -524,48 +510,35 @@ async def measure_all(ep: Endpoints, company_id: str, duerp: dict[str, Any], req
 
 
 async def main(requests: int, tiny: bool) -> None:
-    started_infra = infra.ensure_up()
-    ep = Endpoints.local()
-    processes: list[subprocess.Popen[bytes]] = []
-    try:
-        await migrate(ep, *SERVICES)
-        await load_reference_data(ep)
+    async with bench.infrastructure(*SERVICES) as run:
+        ep = run.ep
         from assessment.demo import load_demo
 
         await load_demo(ep.dsn("assessment_app", "assessment_app", "assessment"), DEMO_FILE)
-        common = {
-            "KAFKA_BOOTSTRAP_SERVERS": ep.kafka_bootstrap,
-            "KEYCLOAK_URL": ep.keycloak_url,
-            "DB_HOST": ep.postgres_host,
-            "DB_PORT": str(ep.postgres_port),
-            "LOG_LEVEL": "WARNING",
-            "THESAURUS_URL": f"http://127.0.0.1:{PORTS['thesaurus']}",
-            "ASSESSMENT_URL": ASSESSMENT,
-        }
-        env = {f"{s.upper()}_{k}": v for s in SERVICES for k, v in common.items()}
+        env = bench.service_env(
+            ep,
+            SERVICES,
+            DB_HOST=ep.postgres_host,
+            THESAURUS_URL=f"http://127.0.0.1:{PORTS['thesaurus']}",
+            ASSESSMENT_URL=ASSESSMENT,
+        )
         env |= {
             "PORTAL_PUBLIC_URL": PORTAL,
             "PORTAL_REPORTING_URL": f"http://127.0.0.1:{PORTS['reporting']}",
             "PORTAL_INDICATORS_URL": f"http://127.0.0.1:{PORTS['indicators']}",
         }
-        for service in SERVICES:
-            processes.append(start_process(service_command(service, PORTS[service]), env))
-        for service in SERVICES:
-            await wait_ready(f"http://127.0.0.1:{PORTS[service]}/health/ready")
+        await run.serve(env, **{service: PORTS[service] for service in SERVICES})
         async with httpx.AsyncClient(timeout=30) as http:
             company_id = await company_of_the_bench(
-                http, await password_token(ep.keycloak_url, STAFF)
+                http, await bench.password_token(ep.keycloak_url, STAFF)
             )
             await employer_of_the_bench(http, ep, company_id)
             await register_portal_url(http, ep, PORTAL)
-            duerp = await fill(http, await password_token(ep.keycloak_url, EMPLOYER), company_id)
-        await wait_for_quiet(at_most_s=10 if tiny else 120)
+            duerp = await fill(
+                http, await bench.password_token(ep.keycloak_url, EMPLOYER), company_id
+            )
+        await bench.wait_for_quiet(at_most_s=10 if tiny else 120)
         await measure_all(ep, company_id, duerp, requests)
-    finally:
-        for process in processes:
-            process.terminate()
-            process.wait(timeout=30)
-        infra.stop([name for name, ours in started_infra.items() if ours])
 
 
 if __name__ == "__main__":

@@ -32,7 +32,6 @@ import itertools
 import os
 import random
 import statistics
-import subprocess
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -41,20 +40,10 @@ from pathlib import Path
 import httpx
 from sqlalchemy import text
 
+from cosar_common import vocabulary
 from cosar_common.db import TenantContext, make_engine, make_session_factory, transaction
 from cosar_common.events.outbox import OutboxWriter
-from cosar_deploy import infra
-from cosar_deploy.bench import (
-    migrate,
-    password_token,
-    percentile,
-    service_command,
-    start_process,
-    use_bench_infrastructure,
-    wait_for_quiet,
-    wait_ready,
-)
-from cosar_deploy.endpoints import Endpoints
+from cosar_deploy import bench
 from thesaurus.codesystems import repository, service
 from thesaurus.domain.model import CodeSystemData, ConceptData
 from thesaurus.reference_loader import LOADER_CONTEXT, load_reference
@@ -243,7 +232,7 @@ async def load_test(
 def report(label: str, values: list[float]) -> None:
     print(
         f"{label:<46} p50 {statistics.median(values):7.1f} ms   "
-        f"p95 {percentile(values, 0.95):7.1f} ms   (n={len(values)})"
+        f"p95 {bench.percentile(values, 0.95):7.1f} ms   (n={len(values)})"
     )
 
 
@@ -293,12 +282,9 @@ async def sql_comparison(factory, repeats: int) -> None:  # type: ignore[no-unty
 
 
 async def main(concepts: int, requests: int) -> None:
-    use_bench_infrastructure()
-    started_infra = infra.ensure_up()
-    ep = Endpoints.local()
-    server: subprocess.Popen[bytes] | None = None
-    try:
-        await migrate(ep, "thesaurus")
+    bench.use_bench_infrastructure()
+    async with bench.infrastructure("thesaurus", reference_data=False) as run:
+        ep = run.ep
         engine = make_engine(ep.dsn("thesaurus_app", "thesaurus_app", "thesaurus"))
         factory = make_session_factory(engine)
         await load_reference(factory)
@@ -307,18 +293,12 @@ async def main(concepts: int, requests: int) -> None:
             total = await session.scalar(text("SELECT count(*) FROM concept"))
         print(f"concepts in the registry: {total}")
         port = 18_001
-        env = {
-            "THESAURUS_KAFKA_BOOTSTRAP_SERVERS": ep.kafka_bootstrap,
-            "THESAURUS_KEYCLOAK_URL": ep.keycloak_url,
-            "THESAURUS_DB_PORT": str(ep.postgres_port),
-            "THESAURUS_LOG_LEVEL": "WARNING",
-            "THESAURUS_SERVER_TIMING": "true",
-        }
-        server = start_process(service_command("thesaurus", port), env)
+        env = bench.service_env(ep, ("thesaurus",), SERVER_TIMING="true")
+        server = run.start(bench.service_command("thesaurus", port), env)
         base = f"http://127.0.0.1:{port}"
-        await wait_ready(f"{base}/health/ready")
-        token = await password_token(ep.keycloak_url, "sst-preventer@sst-13-marseille")
-        await wait_for_quiet()
+        await bench.wait_ready(f"{base}/health/ready")
+        token = await bench.password_token(ep.keycloak_url, "sst-preventer@sst-13-marseille")
+        await bench.wait_for_quiet()
 
         def search(http: httpx.AsyncClient, i: int) -> Awaitable[httpx.Response]:
             return http.get("/search", params={"q": SEARCHES[i % len(SEARCHES)], "limit": 20})
@@ -334,11 +314,11 @@ async def main(concepts: int, requests: int) -> None:
             return http.get("/search", params={"q": q, "limit": limit, "offset": n // 1080})
 
         lookups = [
-            ("naf-rev2", "10.71C"),
-            ("naf-rev2", "62.01Z"),
-            ("cim-10", "M54.5"),
-            ("cim-10", "J45.0"),
-            ("c2p-seuils", "3a"),
+            (vocabulary.NAF, "10.71C"),
+            (vocabulary.NAF, "62.01Z"),
+            (vocabulary.CIM_10, "M54.5"),
+            (vocabulary.CIM_10, "J45.0"),
+            (vocabulary.C2P_THRESHOLDS, "3a"),
         ]
 
         def lookup(http: httpx.AsyncClient, i: int) -> Awaitable[httpx.Response]:
@@ -410,11 +390,6 @@ async def main(concepts: int, requests: int) -> None:
             "targets (server side): $lookup p50 < 2 ms; search p95 < 20 ms at 20 clients; "
             "filtered $expand p95 < 30 ms"
         )
-    finally:
-        if server is not None:
-            server.terminate()
-            server.wait(timeout=20)
-        infra.stop([name for name, ours in started_infra.items() if ours])
 
 
 if __name__ == "__main__":

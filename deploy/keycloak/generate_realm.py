@@ -167,13 +167,10 @@ def demo_users(tenants: list[Json]) -> list[DemoUser]:
         companies: list[Json] = tenant["companies"]
         for role in roles_of(permissions.Scope.TENANT):
             users.append(DemoUser(f"{role}@{tenant_id}", *person(role, index), role, tenant_id))
+        cse = permissions.Role.EMPLOYEE_REPRESENTATIVE.value
         users.append(
             DemoUser(
-                f"employee-representative@{tenant_id}",
-                *person("employee-representative", index),
-                "employee-representative",
-                tenant_id,
-                (companies[0]["id"],),
+                f"{cse}@{tenant_id}", *person(cse, index), cse, tenant_id, (companies[0]["id"],)
             )
         )
         for number, company in enumerate(companies, start=1):
@@ -181,7 +178,16 @@ def demo_users(tenants: list[Json]) -> list[DemoUser]:
             if company.get("employer_user", username) != username:
                 raise ValueError(f"{company['name']}: employer_user is not {username}")
             first, last = person(f"employer{number}", index)
-            users.append(DemoUser(username, first, last, "employer", tenant_id, (company["id"],)))
+            users.append(
+                DemoUser(
+                    username,
+                    first,
+                    last,
+                    permissions.Role.EMPLOYER.value,
+                    tenant_id,
+                    (company["id"],),
+                )
+            )
     return users
 
 

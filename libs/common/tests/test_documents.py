@@ -6,11 +6,13 @@ import pytest
 
 from cosar_common.documents import (
     HTML,
+    ODT,
     PDF,
     Document,
     Exporters,
     ascii_filename,
     content_disposition,
+    french_list,
 )
 
 pytestmark = pytest.mark.unit
@@ -62,3 +64,11 @@ def test_an_attachment_is_downloaded_under_its_name_and_a_page_is_shown_in_place
     assert Document(b"", PDF).response().headers.get("content-disposition") is None
     with pytest.raises(ValueError, match="no exporter"):
         exporters.render("docx", "x", name="bilan-1")
+
+
+def test_a_summary_names_the_formats_as_registered():
+    exporters = _exporters()
+    assert exporters.listed() == "HTML ou PDF"
+    exporters.add("odt", lambda text: b"", media_type=ODT, label="ODT (modifiable)")
+    assert exporters.listed() == "HTML, PDF ou ODT (modifiable)"
+    assert french_list(["csv"]) == "csv"

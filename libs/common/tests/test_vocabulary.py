@@ -25,3 +25,10 @@ def test_size_bands_are_the_bands_size_band_gives_in_increasing_order() -> None:
 @pytest.mark.parametrize("headcount", [-1, 0, 5, 12, 120, 900])
 def test_every_headcount_has_a_listed_band(headcount: int) -> None:
     assert size_band(headcount) in SIZE_BANDS
+
+
+def test_every_label_names_a_code_system_of_the_vocabulary() -> None:
+    from cosar_common import vocabulary
+
+    names = {v for k, v in vars(vocabulary).items() if k.isupper() and isinstance(v, str)}
+    assert set(vocabulary.LABELS) <= names

@@ -1,6 +1,15 @@
 """What the benchmarks in bench/ share: an infrastructure of their own, services started as
 processes, figures printed the same way; the tests' fixtures migrate and load the reference
-data with it too. Benchmarks print; they never pass or fail."""
+data with it too. Benchmarks print; they never pass or fail.
+
+A benchmark that serves HTTP starts the same way::
+
+    async with bench.infrastructure("thesaurus", "assessment") as run:  # up, migrated, loaded
+        env = bench.service_env(run.ep, ("thesaurus", "assessment"))
+        await run.serve(env, thesaurus=18101, assessment=18102)  # started, then ready
+        ...
+    # the services stopped, and the infrastructure this run started
+"""
 
 from __future__ import annotations
 
@@ -11,11 +20,14 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 
+from cosar_deploy import infra
 from cosar_deploy.endpoints import Endpoints
 
 # Ports and state of the benchmarks' own infrastructure: never the demo's, never the tests'.
@@ -61,6 +73,64 @@ def start_process(cmd: list[str], env: dict[str, str]) -> subprocess.Popen[bytes
 def service_command(service: str, port: int) -> list[str]:
     """``<service> serve --port`` from this interpreter's environment."""
     return [os.path.join(os.path.dirname(sys.executable), service), "serve", "--port", str(port)]
+
+
+def service_env(ep: Endpoints, services: Iterable[str], **settings: str) -> dict[str, str]:
+    """The environment ``services`` run with against ``ep``: for each, its Kafka, Keycloak and
+    database port and quiet logs, then ``settings`` (``SERVER_TIMING="true"``), all under the
+    service's prefix (``THESAURUS_KEYCLOAK_URL``)."""
+    common = {
+        "KAFKA_BOOTSTRAP_SERVERS": ep.kafka_bootstrap,
+        "KEYCLOAK_URL": ep.keycloak_url,
+        "DB_PORT": str(ep.postgres_port),
+        "LOG_LEVEL": "WARNING",
+        **settings,
+    }
+    return {f"{s.upper()}_{k}": v for s in services for k, v in common.items()}
+
+
+@dataclass
+class BenchRun:
+    """One benchmark's run on its infrastructure: where it answers, what it started."""
+
+    ep: Endpoints
+    processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
+
+    def start(self, cmd: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
+        """``cmd`` started (see :func:`start_process`), stopped when the run ends."""
+        process = start_process(cmd, env)
+        self.processes.append(process)
+        return process
+
+    async def serve(self, env: dict[str, str], **ports: int) -> None:
+        """Each service of ``ports`` (``thesaurus=18101``) served from this environment, all
+        started first, then each waited for until ready."""
+        for service, port in ports.items():
+            self.start(service_command(service, port), env)
+        for port in ports.values():
+            await wait_ready(f"http://127.0.0.1:{port}/health/ready")
+
+    def stop(self) -> None:
+        for process in self.processes:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+@asynccontextmanager
+async def infrastructure(*services: str, reference_data: bool = True) -> AsyncIterator[BenchRun]:
+    """The infrastructure up (what was not running is started, and stopped at the end), the
+    schemas of ``services`` migrated and, unless ``reference_data=False``, the reference code
+    systems loaded; the processes the run starts are stopped at the end."""
+    started_infra = infra.ensure_up()
+    run = BenchRun(Endpoints.local())
+    try:
+        await migrate(run.ep, *services)
+        if reference_data:
+            await load_reference_data(run.ep)
+        yield run
+    finally:
+        run.stop()
+        infra.stop([name for name, ours in started_infra.items() if ours])
 
 
 async def migrate(ep: Endpoints, *services: str) -> None:

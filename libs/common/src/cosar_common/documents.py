@@ -8,13 +8,14 @@ A document format is one render function, registered once in its service's ``Exp
 The use case builds the render input and asks ``EXPORTERS.render(fmt, data, name=...)`` for a
 ``Document``; the route answers ``document.response()``, and its format parameter is
 ``EXPORTERS.format_type()`` (a ``Literal`` of the registered formats, so the OpenAPI document
-lists them and any other format is refused as before).
+lists them and any other format is refused as before). Its French summary names the formats
+with ``EXPORTERS.listed()`` (« PDF, XLSX ou ODS »; ``label=`` where a format wants more words).
 """
 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Generic, Literal, TypeVar, cast
 from urllib.parse import quote
@@ -30,6 +31,12 @@ CSV = "text/csv; charset=utf-8"
 
 # French ligatures have no decomposition: spelled out in the ASCII name.
 _LIGATURES = {"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE"}
+
+
+def french_list(items: Iterable[str]) -> str:
+    """``a, b ou c``: how a French sentence lists alternatives."""
+    words = list(items)
+    return " ou ".join([", ".join(words[:-1]), words[-1]] if len(words) > 1 else words)
 
 
 def ascii_filename(filename: str) -> str:
@@ -80,6 +87,7 @@ class Exporter(Generic[T]):
     media_type: str
     extension: str
     attachment: bool
+    label: str
 
 
 class Exporters(Generic[T]):
@@ -96,15 +104,23 @@ class Exporters(Generic[T]):
         media_type: str,
         extension: str | None = None,
         attachment: bool = True,
+        label: str | None = None,
     ) -> None:
-        """Register ``render`` for ``fmt``; ``attachment=False`` for a page shown in place."""
+        """Register ``render`` for ``fmt``; ``attachment=False`` for a page shown in place;
+        ``label``: how a summary names it (the format in capitals by default)."""
         if fmt in self._by_format:
             raise ValueError(f"format {fmt!r} is already registered")
-        self._by_format[fmt] = Exporter(render, media_type, extension or fmt, attachment)
+        self._by_format[fmt] = Exporter(
+            render, media_type, extension or fmt, attachment, label or fmt.upper()
+        )
 
     @property
     def formats(self) -> tuple[str, ...]:
         return tuple(self._by_format)
+
+    def listed(self) -> str:
+        """The formats as a French summary names them: « PDF, XLSX ou ODS »."""
+        return french_list(e.label for e in self._by_format.values())
 
     def format_type(self) -> Any:
         """The type of a route's format parameter: ``Literal`` of the formats, in their order."""

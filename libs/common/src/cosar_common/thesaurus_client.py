@@ -169,23 +169,12 @@ def _unavailable() -> ServiceUnavailable:
     )
 
 
-SYSTEM_LABELS = {
-    vocabulary.NAF: "NAF rév. 2",
-    vocabulary.DANGERS: "des dangers",
-    vocabulary.PCS: "PCS-ESE",
-    vocabulary.FACTORS: "des facteurs de pénibilité",
-    vocabulary.ACTIONS: "des actions de prévention",
-    vocabulary.DISEASES_GENERAL: "des tableaux de maladies professionnelles (régime général)",
-    vocabulary.DISEASES_AGRICULTURAL: "des tableaux de maladies professionnelles (régime agricole)",
-}
-
-
 async def require_code(
     client: ThesaurusClient, system: str, code: str, *, field: str
 ) -> ConceptInfo:
     """The concept if ``code`` is an active code of ``system``; a 422 in French otherwise."""
     concept = await client.lookup(system, code)
-    label = SYSTEM_LABELS.get(system, system)
+    label = vocabulary.LABELS.get(system, system)
     if concept is None:
         raise RuleViolation(
             f"Le code « {code} » n'existe pas dans la nomenclature {label}.",

@@ -1,4 +1,5 @@
-"""The platform's shared vocabulary: the regional thesaurus' code systems and the size bands.
+"""The platform's shared vocabulary: the regional thesaurus' code systems (names and French
+labels) and the size bands.
 
 A code system is named the same way everywhere: the thesaurus publishes its reference systems
 under these names (``thesaurus.reference``), the other services look codes up by them and
@@ -22,6 +23,18 @@ FACTORS = "penibilite-facteurs"  # the ten pénibilité factors (C. trav. L4161-
 C2P_THRESHOLDS = "c2p-seuils"  # dated C2P thresholds (C. trav. D4163-2)
 DISEASES_GENERAL = "maladies-professionnelles-rg"  # occupational disease tables, régime général
 DISEASES_AGRICULTURAL = "maladies-professionnelles-agricole"  # … régime agricole
+
+# How a French message names a system after « la nomenclature » (``require_code``'s 422); a
+# system without a label here is named by its identifier.
+LABELS: dict[str, str] = {
+    NAF: "NAF rév. 2",
+    DANGERS: "des dangers",
+    PCS: "PCS-ESE",
+    FACTORS: "des facteurs de pénibilité",
+    ACTIONS: "des actions de prévention",
+    DISEASES_GENERAL: "des tableaux de maladies professionnelles (régime général)",
+    DISEASES_AGRICULTURAL: "des tableaux de maladies professionnelles (régime agricole)",
+}
 
 # --- size bands ---------------------------------------------------------------------------------
 

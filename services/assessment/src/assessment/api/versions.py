@@ -108,7 +108,7 @@ async def read_version(
     return Response(bytes(version.content), media_type="application/json")
 
 
-@router.get("/{number}/export.{fmt}", summary="Exporter une version : PDF, XLSX ou ODS")
+@router.get("/{number}/export.{fmt}", summary=f"Exporter une version : {EXPORTERS.listed()}")
 async def export(
     number: VersionNumber,
     fmt: ExportFormat,

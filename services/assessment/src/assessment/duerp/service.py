@@ -1,17 +1,19 @@
 """Use cases on the open DUERP: work units, risk lines and their rating, pénibilité, actions.
 
-Each use case runs in the request's transaction, takes the DUERP's optimistic lock
-(``expected`` = the client's ``If-Match``), validates every code against the thesaurus and
-only ``flush()``es. The caller has already been allowed to see the company. A change of an
-action's status goes to the outbox in the same transaction, for the reporting service
-(pseudonymous ids, codes, dates; no text).
+Each use case takes an :class:`Edit` (the request's session and transaction, the company, the
+writer and ``expected`` = the client's ``If-Match``), validates every code against the
+thesaurus, takes the DUERP's optimistic lock (:meth:`Edit.lock`) and only ``flush()``es. The
+caller has already been allowed to see the company. A change of an action's status goes to
+the outbox in the same transaction, for the reporting service (pseudonymous ids, codes, dates;
+no text).
 """
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import date
-from typing import Any, Literal, cast
+from typing import Any, Literal, TypeVar, cast
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -48,18 +50,42 @@ from cosar_common.thesaurus_client import ThesaurusClient, require_code
 from cosar_common.vocabulary import C2P_THRESHOLDS, DANGERS, FACTORS, PCS
 
 MeasureKindLiteral = Literal["intrinsic", "collective", "individual", "instructions"]
+_Row = TypeVar("_Row", WorkUnitRow, Risk, PenibiliteExposure, Action)
 
 
 async def open_duerp(session: AsyncSession, company: Company) -> Duerp:
     return await repository.duerp_of(session, tenant_id=company.tenant_id, company_id=company.id)
 
 
-async def _locked(
-    session: AsyncSession, company: Company, expected: int, principal: Principal
-) -> Duerp:
-    duerp = await open_duerp(session, company)
-    await repository.bump(session, duerp, expected=expected, actor=principal.actor)
-    return duerp
+@dataclass(frozen=True)
+class Edit:
+    """One change to a company's open DUERP: in the request's session, by ``principal``,
+    against the ``lock_version`` it read (``expected``, the client's ``If-Match``)."""
+
+    session: AsyncSession
+    company: Company
+    principal: Principal
+    expected: int
+
+    async def lock(self) -> Duerp:
+        """Take the DUERP's optimistic lock: 409 ``edit_conflict`` if another change came
+        first. Called once the change is checked, just before it is written."""
+        duerp = await open_duerp(self.session, self.company)
+        await repository.bump(
+            self.session, duerp, expected=self.expected, actor=self.principal.actor
+        )
+        return duerp
+
+    @property
+    def owner(self) -> dict[str, Any]:
+        """The tenant and company columns of a row the change adds."""
+        return {"tenant_id": self.company.tenant_id, "company_id": self.company.id}
+
+    async def added(self, row: _Row) -> _Row:
+        """``row`` added to the session and flushed (its id and defaults filled in)."""
+        self.session.add(row)
+        await self.session.flush()
+        return row
 
 
 async def _jobs(client: ThesaurusClient, codes: list[str]) -> list[dict[str, Any]]:
@@ -70,64 +96,62 @@ async def _jobs(client: ThesaurusClient, codes: list[str]) -> list[dict[str, Any
     return jobs
 
 
-async def _work_unit(session: AsyncSession, company: Company, unit_id: uuid.UUID) -> WorkUnitRow:
-    unit = await repository.get_in_company(
-        session, WorkUnitRow, company_id=company.id, object_id=unit_id
+_Archivable = TypeVar("_Archivable", WorkUnitRow, Risk)
+_NOT_FOUND = {WorkUnitRow: "Unité de travail introuvable.", Risk: "Risque introuvable."}
+
+
+async def _current(edit: Edit, model: type[_Archivable], object_id: uuid.UUID) -> _Archivable:
+    """The company's work unit or risk ``object_id``, unless archived: 404 otherwise."""
+    row = await repository.get_in_company(
+        edit.session, model, company_id=edit.company.id, object_id=object_id
     )
-    if unit is None or unit.archived_at is not None:
-        raise NotFound("Unité de travail introuvable.")
-    return unit
+    if row is None or row.archived_at is not None:
+        raise NotFound(_NOT_FOUND[model])
+    return row
 
 
-async def _risk(session: AsyncSession, company: Company, risk_id: uuid.UUID) -> Risk:
-    risk = await repository.get_in_company(session, Risk, company_id=company.id, object_id=risk_id)
-    if risk is None or risk.archived_at is not None:
-        raise NotFound("Risque introuvable.")
-    return risk
+async def _work_unit(edit: Edit, unit_id: uuid.UUID) -> WorkUnitRow:
+    return await _current(edit, WorkUnitRow, unit_id)
+
+
+async def _risk(edit: Edit, risk_id: uuid.UUID) -> Risk:
+    return await _current(edit, Risk, risk_id)
+
+
+async def _archive(edit: Edit, row: _Archivable) -> None:
+    """Archived, never deleted: the published versions still show it."""
+    await edit.lock()
+    row.archived_at = clock.system_now()
+    await edit.session.flush()
 
 
 # --- work units ---------------------------------------------------------------------------
 
 
 async def add_work_unit(
-    session: AsyncSession,
-    *,
-    company: Company,
-    data: WorkUnitCreate,
-    expected: int,
-    principal: Principal,
-    client: ThesaurusClient,
+    edit: Edit, *, data: WorkUnitCreate, client: ThesaurusClient
 ) -> WorkUnitRow:
     jobs = await _jobs(client, data.jobs)
-    duerp = await _locked(session, company, expected, principal)
-    unit = WorkUnitRow(
-        tenant_id=company.tenant_id,
-        company_id=company.id,
-        duerp_id=duerp.id,
-        kind=data.kind.value,
-        name=data.name,
-        description=data.description,
-        headcount=data.headcount,
-        jobs=jobs,
+    duerp = await edit.lock()
+    return await edit.added(
+        WorkUnitRow(
+            **edit.owner,
+            duerp_id=duerp.id,
+            kind=data.kind.value,
+            name=data.name,
+            description=data.description,
+            headcount=data.headcount,
+            jobs=jobs,
+        )
     )
-    session.add(unit)
-    await session.flush()
-    return unit
 
 
 async def update_work_unit(
-    session: AsyncSession,
-    *,
-    company: Company,
-    unit_id: uuid.UUID,
-    data: WorkUnitUpdate,
-    expected: int,
-    principal: Principal,
-    client: ThesaurusClient,
+    edit: Edit, *, unit_id: uuid.UUID, data: WorkUnitUpdate, client: ThesaurusClient
 ) -> WorkUnitRow:
-    unit = await _work_unit(session, company, unit_id)
+    unit = await _work_unit(edit, unit_id)
     jobs = await _jobs(client, data.jobs) if data.jobs is not None else None
-    await _locked(session, company, expected, principal)
+    await edit.lock()
     for name in ("name", "description", "headcount"):
         value = getattr(data, name)
         if value is not None:
@@ -136,35 +160,28 @@ async def update_work_unit(
         unit.kind = data.kind.value
     if jobs is not None:
         unit.jobs = jobs
-        await resolve_flags(session, unit.id, PCS)
-    await session.flush()
+        await resolve_flags(edit.session, unit.id, PCS)
+    await edit.session.flush()
     return unit
 
 
-async def copy_work_unit(
-    session: AsyncSession,
-    *,
-    company: Company,
-    unit_id: uuid.UUID,
-    expected: int,
-    principal: Principal,
-    name: str | None = None,
-) -> WorkUnitRow:
+async def copy_work_unit(edit: Edit, *, unit_id: uuid.UUID, name: str | None = None) -> WorkUnitRow:
     """A new work unit with the same description, risks (ratings included) and pénibilité."""
-    source = await _work_unit(session, company, unit_id)
-    await _locked(session, company, expected, principal)
-    copy = WorkUnitRow(
-        tenant_id=source.tenant_id,
-        company_id=source.company_id,
-        duerp_id=source.duerp_id,
-        kind=source.kind,
-        name=name or f"{source.name} (copie)",
-        description=source.description,
-        headcount=source.headcount,
-        jobs=list(source.jobs),
+    session = edit.session
+    source = await _work_unit(edit, unit_id)
+    await edit.lock()
+    copy = await edit.added(
+        WorkUnitRow(
+            tenant_id=source.tenant_id,
+            company_id=source.company_id,
+            duerp_id=source.duerp_id,
+            kind=source.kind,
+            name=name or f"{source.name} (copie)",
+            description=source.description,
+            headcount=source.headcount,
+            jobs=list(source.jobs),
+        )
     )
-    session.add(copy)
-    await session.flush()
     skip = {"id", "work_unit_id", "created_at"}
     for risk in await repository.risks(session, [source.id]):
         values = {c.key: getattr(risk, c.key) for c in Risk.__table__.columns if c.key not in skip}
@@ -177,18 +194,8 @@ async def copy_work_unit(
     return copy
 
 
-async def archive_work_unit(
-    session: AsyncSession,
-    *,
-    company: Company,
-    unit_id: uuid.UUID,
-    expected: int,
-    principal: Principal,
-) -> None:
-    unit = await _work_unit(session, company, unit_id)
-    await _locked(session, company, expected, principal)
-    unit.archived_at = clock.system_now()
-    await session.flush()
+async def archive_work_unit(edit: Edit, *, unit_id: uuid.UUID) -> None:
+    await _archive(edit, await _work_unit(edit, unit_id))
 
 
 # --- risks --------------------------------------------------------------------------------
@@ -230,24 +237,30 @@ def _rating_record(risk: Risk) -> dict[str, Any]:
     }
 
 
+def _rating_change(
+    edit: Edit, risk: Risk, before: dict[str, Any] | None, after: dict[str, Any], reason: str
+) -> RiskRatingChange:
+    return RiskRatingChange(
+        **edit.owner,
+        risk_id=risk.id,
+        changed_by=edit.principal.actor,
+        before=before,
+        after=after,
+        reason=reason,
+    )
+
+
 async def add_risk(
-    session: AsyncSession,
-    *,
-    company: Company,
-    unit_id: uuid.UUID,
-    data: RiskCreate,
-    expected: int,
-    principal: Principal,
-    client: ThesaurusClient,
+    edit: Edit, *, unit_id: uuid.UUID, data: RiskCreate, client: ThesaurusClient
 ) -> Risk:
-    unit = await _work_unit(session, company, unit_id)
+    session, company = edit.session, edit.company
+    unit = await _work_unit(edit, unit_id)
     hazard = await require_code(client, DANGERS, data.hazard_code, field="body.hazard_code")
     method = await rating_method(session, company.tenant_id)
     rating = _rate(method, data.rating, data.control_level, data.measures)
-    await _locked(session, company, expected, principal)
+    await edit.lock()
     risk = Risk(
-        tenant_id=company.tenant_id,
-        company_id=company.id,
+        **edit.owner,
         work_unit_id=unit.id,
         hazard_system=DANGERS,
         hazard_code=hazard.code,
@@ -259,46 +272,27 @@ async def add_risk(
         exposed_headcount=data.exposed_headcount,
     )
     _apply_rating(risk, method, rating)
-    session.add(risk)
-    await session.flush()
-    session.add(
-        RiskRatingChange(
-            tenant_id=company.tenant_id,
-            company_id=company.id,
-            risk_id=risk.id,
-            changed_by=principal.actor,
-            before=None,
-            after=_rating_record(risk),
-            reason="Cotation initiale",
-        )
-    )
+    await edit.added(risk)
+    session.add(_rating_change(edit, risk, None, _rating_record(risk), "Cotation initiale"))
     await session.flush()
     return risk
 
 
-async def update_risk(
-    session: AsyncSession,
-    *,
-    company: Company,
-    risk_id: uuid.UUID,
-    data: RiskUpdate,
-    expected: int,
-    principal: Principal,
-) -> Risk:
+async def update_risk(edit: Edit, *, risk_id: uuid.UUID, data: RiskUpdate) -> Risk:
     """Change a risk line; a new rating is kept in its history and clears the re-rating flag."""
-    risk = await _risk(session, company, risk_id)
+    risk = await _risk(edit, risk_id)
     measures = (
         data.measures
         if data.measures is not None
         else [MeasureSnapshot.model_validate(m) for m in risk.measures]
     )
     rerate = data.rating is not None or data.control_level is not None or data.measures is not None
-    method = await rating_method(session, company.tenant_id)
+    method = await rating_method(edit.session, edit.company.tenant_id)
     rating = None
     if rerate:
         inputs = data.rating if data.rating is not None else risk.rating_inputs
         rating = _rate(method, inputs, data.control_level, measures)
-    await _locked(session, company, expected, principal)
+    await edit.lock()
     for name in ("situations", "damages", "exposed_headcount"):
         value = getattr(data, name)
         if value is not None:
@@ -310,33 +304,13 @@ async def update_risk(
         risk.needs_rerating = False
         after = _rating_record(risk)
         if after != before:
-            session.add(
-                RiskRatingChange(
-                    tenant_id=company.tenant_id,
-                    company_id=company.id,
-                    risk_id=risk.id,
-                    changed_by=principal.actor,
-                    before=before,
-                    after=after,
-                    reason=data.reason,
-                )
-            )
-    await session.flush()
+            edit.session.add(_rating_change(edit, risk, before, after, data.reason))
+    await edit.session.flush()
     return risk
 
 
-async def archive_risk(
-    session: AsyncSession,
-    *,
-    company: Company,
-    risk_id: uuid.UUID,
-    expected: int,
-    principal: Principal,
-) -> None:
-    risk = await _risk(session, company, risk_id)
-    await _locked(session, company, expected, principal)
-    risk.archived_at = clock.system_now()
-    await session.flush()
+async def archive_risk(edit: Edit, *, risk_id: uuid.UUID) -> None:
+    await _archive(edit, await _risk(edit, risk_id))
 
 
 async def history(session: AsyncSession, *, company: Company, risk_id: uuid.UUID) -> list[Any]:
@@ -350,17 +324,10 @@ async def history(session: AsyncSession, *, company: Company, risk_id: uuid.UUID
 
 
 async def set_exposure(
-    session: AsyncSession,
-    *,
-    company: Company,
-    unit_id: uuid.UUID,
-    data: PenibiliteIn,
-    expected: int,
-    principal: Principal,
-    client: ThesaurusClient,
+    edit: Edit, *, unit_id: uuid.UUID, data: PenibiliteIn, client: ThesaurusClient
 ) -> PenibiliteExposure:
     """Record (or replace) the assessment of one factor (and threshold line) in a work unit."""
-    unit = await _work_unit(session, company, unit_id)
+    unit = await _work_unit(edit, unit_id)
     factor = await require_code(client, FACTORS, data.factor_code, field="body.factor_code")
     if factor.code not in C2P_FACTORS and data.threshold_code:
         raise RuleViolation(
@@ -380,18 +347,17 @@ async def set_exposure(
                 code="threshold_of_other_factor",
                 errors=[{"field": "body.threshold_code", "message": "Seuil d'un autre facteur."}],
             )
-    await _locked(session, company, expected, principal)
+    await edit.lock()
     existing = next(
         (
             e
-            for e in await repository.exposures(session, [unit.id])
+            for e in await repository.exposures(edit.session, [unit.id])
             if e.factor_code == factor.code and e.threshold_code == threshold_code
         ),
         None,
     )
     exposure = existing or PenibiliteExposure(
-        tenant_id=company.tenant_id,
-        company_id=company.id,
+        **edit.owner,
         work_unit_id=unit.id,
         factor_code=factor.code,
         threshold_code=threshold_code,
@@ -403,28 +369,20 @@ async def set_exposure(
     exposure.estimated = data.estimated
     exposure.exposed_headcount = data.exposed_headcount
     if existing is None:
-        session.add(exposure)
-    await session.flush()
+        return await edit.added(exposure)
+    await edit.session.flush()
     return exposure
 
 
 # --- actions ------------------------------------------------------------------------------
 
 
-async def add_action(
-    session: AsyncSession,
-    *,
-    company: Company,
-    data: ActionCreate,
-    expected: int,
-    principal: Principal,
-    today: date,
-) -> Action:
+async def add_action(edit: Edit, *, data: ActionCreate, today: date) -> Action:
     deadline = data.deadline
     if data.risk_id is not None:
-        risk = await _risk(session, company, data.risk_id)
+        risk = await _risk(edit, data.risk_id)
         if deadline is None:
-            method = await rating_method(session, company.tenant_id)
+            method = await rating_method(edit.session, edit.company.tenant_id)
             deadline = default_deadline(Priority(risk.priority), today, method)
     if deadline is not None and deadline < today:
         raise RuleViolation(
@@ -432,43 +390,34 @@ async def add_action(
             code="deadline_in_past",
             errors=[{"field": "body.deadline", "message": "Échéance dans le passé."}],
         )
-    duerp = await _locked(session, company, expected, principal)
-    action = Action(
-        tenant_id=company.tenant_id,
-        company_id=company.id,
-        duerp_id=duerp.id,
-        risk_id=data.risk_id,
-        measure_kind=data.measure_kind.value,
-        title=data.title,
-        description=data.description,
-        responsible=data.responsible,
-        deadline=deadline,
-        cost_eur=data.cost_eur,
-        resources=data.resources,
-        result_indicator=data.result_indicator,
-        status=ActionStatus.PLANNED.value,
+    duerp = await edit.lock()
+    return await edit.added(
+        Action(
+            **edit.owner,
+            duerp_id=duerp.id,
+            risk_id=data.risk_id,
+            measure_kind=data.measure_kind.value,
+            title=data.title,
+            description=data.description,
+            responsible=data.responsible,
+            deadline=deadline,
+            cost_eur=data.cost_eur,
+            resources=data.resources,
+            result_indicator=data.result_indicator,
+            status=ActionStatus.PLANNED.value,
+        )
     )
-    session.add(action)
-    await session.flush()
-    return action
 
 
 async def update_action(
-    session: AsyncSession,
-    *,
-    company: Company,
-    action_id: uuid.UUID,
-    data: ActionUpdate,
-    expected: int,
-    principal: Principal,
-    outbox: OutboxWriter,
-    today: date,
+    edit: Edit, *, action_id: uuid.UUID, data: ActionUpdate, outbox: OutboxWriter, today: date
 ) -> Action:
     """Change an action; a change of status is announced in the outbox.
 
     Finishing an action flags its risk for re-rating (the measure changed the situation);
     abandoning one needs its reason.
     """
+    session, company = edit.session, edit.company
     action = await repository.get_in_company(
         session, Action, company_id=company.id, object_id=action_id
     )
@@ -482,7 +431,7 @@ async def update_action(
             code="abandon_reason_required",
             errors=[{"field": "body.status_reason", "message": "Motif obligatoire."}],
         )
-    await _locked(session, company, expected, principal)
+    await edit.lock()
     for name in (
         "title",
         "description",

@@ -15,8 +15,9 @@ from reporting.rendering.odt import render_odt
 from reporting.rendering.pdf import render_pdf
 
 EXPORTERS = Exporters[RenderInput]()
-EXPORTERS.add("html", render_html, media_type=HTML, attachment=False)  # a page, read in place
+# The HTML is a page read in place; the ODT a document the establishment can still edit.
+EXPORTERS.add("html", render_html, media_type=HTML, attachment=False, label="page HTML")
 EXPORTERS.add("pdf", render_pdf, media_type=PDF)
-EXPORTERS.add("odt", render_odt, media_type=ODT)
+EXPORTERS.add("odt", render_odt, media_type=ODT, label="ODT (modifiable)")
 
 __all__ = ["EXPORTERS", "RenderInput", "ReportStatus", "render_html", "render_odt", "render_pdf"]

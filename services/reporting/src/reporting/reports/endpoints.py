@@ -196,7 +196,7 @@ else:
 
 @router.get(
     "/reports/{report_id}/document.{fmt}",
-    summary="Le bilan mis en forme : page HTML, PDF ou ODT (modifiable)",
+    summary=f"Le bilan mis en forme : {EXPORTERS.listed()}",
 )
 async def document(
     report_id: uuid.UUID,

@@ -1,14 +1,14 @@
 """Import and export of shared code systems over HTTP: CSV, FHIR JSON, SKOS Turtle.
 
-The formats themselves are pure functions (``thesaurus.interchange``); this module reads and
-writes versions through the same use cases as the editing API. Parsing large files is CPU work:
+The formats themselves are pure functions (``thesaurus.interchange``, whose ``EXPORTERS`` a
+version is exported through); this module reads and writes versions through the same use cases
+as the editing API. Parsing large files is CPU work:
 it runs in a worker thread so the event loop keeps serving other requests.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 from enum import StrEnum
 from typing import Annotated
 
@@ -16,35 +16,25 @@ from fastapi import APIRouter, Body, Query, Response, status
 
 from cosar_common.auth import PrincipalDep
 from cosar_common.db.dependencies import OutboxDep, SessionDep
-from cosar_common.documents import CSV, Document
+from cosar_common.documents import french_list
 from cosar_common.errors import RuleViolation
 from thesaurus.codesystems import schemas, service
 from thesaurus.codesystems.endpoints import EditorPrincipal, SystemName, VersionPath
 from thesaurus.domain.model import CodeSystemData
-from thesaurus.interchange import (
-    ImportRejected,
-    parse_csv,
-    parse_fhir,
-    parse_skos,
-    to_csv,
-    to_fhir,
-    to_skos,
-)
+from thesaurus.interchange import EXPORTERS, ImportRejected, parse_csv, parse_fhir, parse_skos
 
 router = APIRouter(prefix="/code-systems", tags=["import et export"])
 
 
+# The interchange formats, read by the import and written by ``EXPORTERS`` (no docstring: it
+# would be the OpenAPI schema's description).
 class Format(StrEnum):
     CSV = "csv"
     FHIR = "fhir"
     SKOS = "skos"
 
 
-MEDIA_TYPES = {
-    Format.CSV: CSV,
-    Format.FHIR: "application/fhir+json",
-    Format.SKOS: "text/turtle; charset=utf-8",
-}
+_FORMATS = french_list(f.value for f in Format)
 
 
 @router.get("/{name}/versions/{version}/export", summary="Exporter une version")
@@ -53,30 +43,11 @@ async def export_version(
     version: VersionPath,
     _: PrincipalDep,
     session: SessionDep,
-    format: Annotated[Format, Query(description="csv, fhir ou skos")] = Format.FHIR,
+    format: Annotated[Format, Query(description=_FORMATS)] = Format.FHIR,
 ) -> Response:
-    system = await service.require_system(session, name)
-    found = await service.require_version(session, system, version)
-    data = CodeSystemData(
-        name=system.name,
-        url=system.url,
-        title=system.title,
-        version=found.version,
-        description=system.description,
-        publisher=system.publisher,
-        source=system.source,
-        licence=system.licence,
-        concepts=await service.version_concepts(session, found),
-    )
-    if format is Format.CSV:
-        body: bytes = await asyncio.to_thread(to_csv, data)
-    elif format is Format.FHIR:
-        resource = await asyncio.to_thread(to_fhir, data)
-        body = json.dumps(resource, ensure_ascii=False).encode()
-    else:
-        body = (await asyncio.to_thread(to_skos, data)).encode()
-    extension = {Format.CSV: "csv", Format.FHIR: "json", Format.SKOS: "ttl"}[format]
-    return Document(body, MEDIA_TYPES[format], f"{name}-{version}.{extension}").response()
+    data = await service.version_data(session, name, version)
+    document = await asyncio.to_thread(EXPORTERS.render, format, data, name=f"{name}-{version}")
+    return document.response()
 
 
 def _parse(
@@ -109,7 +80,7 @@ async def import_version(
     session: SessionDep,
     outbox: OutboxDep,
     content: Annotated[bytes, Body(media_type="application/octet-stream")],
-    format: Annotated[Format, Query(description="csv, fhir ou skos")],
+    format: Annotated[Format, Query(description=_FORMATS)],
     url: str | None = None,
     title: str | None = None,
 ) -> schemas.Version:

@@ -139,6 +139,23 @@ async def version_concepts(session: AsyncSession, version: CodeSystemVersion) ->
     ]
 
 
+async def version_data(session: AsyncSession, name: str, version: str) -> CodeSystemData:
+    """Version ``version`` of system ``name`` as the export formats write it (``EXPORTERS``)."""
+    system = await require_system(session, name)
+    found = await require_version(session, system, version)
+    return CodeSystemData(
+        name=system.name,
+        url=system.url,
+        title=system.title,
+        version=found.version,
+        description=system.description,
+        publisher=system.publisher,
+        source=system.source,
+        licence=system.licence,
+        concepts=await version_concepts(session, found),
+    )
+
+
 async def _add_system(
     session: AsyncSession,
     *,
