@@ -9,7 +9,6 @@ import pytest
 import uvicorn
 from typer.testing import CliRunner
 
-from cosar_common import cli
 from cosar_common.cli import make_cli
 from cosar_common.settings import ServiceSettings
 
@@ -33,13 +32,7 @@ def _cli(**settings: Any):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def runs(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     calls: list[dict[str, Any]] = []
-    monkeypatch.setattr(uvicorn, "run", lambda **options: calls.append({"workers": 1, **options}))
-
-    def run_workers(options: dict[str, Any], workers: int) -> int:
-        calls.append({"workers": workers, **options})
-        return 0
-
-    monkeypatch.setattr(cli, "run_workers", run_workers)
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: calls.append({"app": app, **kwargs}))
     return calls
 
 
@@ -53,12 +46,6 @@ def test_serve_starts_the_settings_worker_count_from_the_app_factory_import_stri
     assert (call["workers"], call["port"]) == (2, 18123)
     # Workers are spawned: their logging is given as a configuration they apply themselves.
     assert call["log_config"]["root"]["handlers"] == ["stderr"]
-
-
-def test_one_worker_is_uvicorn_in_this_process(runs):
-    assert CliRunner().invoke(_cli(), ["serve"]).exit_code == 0
-    assert runs[0]["workers"] == 1
-    assert runs[0]["reload"] is False
 
 
 def test_the_command_line_count_wins_over_the_setting(runs):

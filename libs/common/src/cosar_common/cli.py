@@ -5,14 +5,14 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import typer
 
 from cosar_common.db import migrations
-from cosar_common.serving import run_workers
 from cosar_common.settings import ServiceSettings
 from cosar_common.telemetry import logging_config, setup_logging
+
+WORKER_HEALTHCHECK_S = 60
 
 
 def make_cli(
@@ -33,12 +33,12 @@ def make_cli(
         workers: int = typer.Option(
             None,
             min=1,
-            help=f"Processus serveurs sur le même port (défaut : {service_name.upper()}_WORKERS)",
+            help=f"Processus serveurs partageant le port (défaut : {service_name.upper()}_WORKERS)",
         ),
         reload: bool = typer.Option(False, help="Rechargement à chaud (développement)"),
     ) -> None:
         """Start the HTTP API and the Kafka subscribers, in WORKERS processes (each its own
-        app, built from the service's factory, listening on the same port)."""
+        app, started from the service's factory, sharing the listening socket)."""
         import uvicorn
 
         settings = settings_factory()
@@ -47,20 +47,22 @@ def make_cli(
             raise typer.BadParameter("--reload runs one process: not with --workers > 1")
         module_name = app_path.partition(":")[0]
         importlib.import_module(module_name)  # fail early with a clear import error
-        options: dict[str, Any] = {
-            "app": app_path,  # an import string: each worker process builds its own app
-            "factory": True,
-            "host": host or settings.host,
-            "port": port or settings.port,
+        uvicorn.run(
+            app_path,  # an import string: each worker process builds its own app from it
+            factory=True,
+            host=host or settings.host,
+            port=port or settings.port,
+            workers=count,
+            reload=reload,
             # Applied in this process and in every worker (spawned: nothing is inherited).
-            "log_config": logging_config(
+            log_config=logging_config(
                 service_name, level=settings.log_level, json_logs=settings.log_json
             ),
-            "access_log": False,
-        }
-        if count > 1:  # each worker on a socket of its own: cosar_common.serving
-            raise typer.Exit(run_workers(options, count))
-        uvicorn.run(**options, reload=reload)
+            access_log=False,
+            # A worker must answer the supervisor's ping within this; the default (5 s) is
+            # shorter than a spawned worker's start on a busy machine: killed, started again.
+            timeout_worker_healthcheck=WORKER_HEALTHCHECK_S,
+        )
 
     @cli.command()
     def migrate(revision: str = typer.Argument("head", help="Révision Alembic cible")) -> None:
