@@ -19,3 +19,14 @@ def test_openapi_and_liveness_without_infrastructure():
 def test_every_integer_parameter_and_body_field_is_bounded():
     # Beyond int4 a value would reach PostgreSQL and overflow (500): a French 422 instead.
     assert unbounded_integers(create_app().openapi()) == []
+
+
+def test_the_service_serves_from_two_processes_on_two_cores_unless_told(monkeypatch):
+    from indicators import settings
+
+    monkeypatch.setattr(settings.os, "sched_getaffinity", lambda _: {0, 1, 2, 3})
+    assert settings.IndicatorsSettings().workers == 2
+    monkeypatch.setattr(settings.os, "sched_getaffinity", lambda _: {0})
+    assert settings.IndicatorsSettings().workers == 1
+    monkeypatch.setenv("INDICATORS_WORKERS", "3")
+    assert settings.IndicatorsSettings().workers == 3

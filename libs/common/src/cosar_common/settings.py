@@ -24,6 +24,9 @@ class ServiceSettings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int = 8000
+    # Processes of ``serve`` sharing the port (uvicorn workers): each is a whole service (its
+    # app, engine pool, Kafka consumer of the service's group, background tasks).
+    workers: int = Field(default=1, ge=1)
 
     # PostgreSQL: the service runs as a role that does not own its tables (RLS always applies);
     # migrations run as the owner role.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
-import sys
+import logging.config
 from datetime import UTC, datetime
 from typing import Any
 
@@ -80,13 +80,32 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
+def logging_config(
+    service_name: str, *, level: str = "INFO", json_logs: bool = True
+) -> dict[str, Any]:
+    """The logging of a service process, as a :func:`logging.config.dictConfig` dictionary:
+    uvicorn applies it in each of its worker processes (they are spawned, not forked, and
+    would otherwise log with Python's bare defaults)."""
+    formatter: dict[str, Any] = (
+        {"()": JsonFormatter, "service_name": service_name}
+        if json_logs
+        else {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
+    )
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"service": formatter},
+        "handlers": {
+            "stderr": {
+                "class": "logging.StreamHandler",
+                "formatter": "service",
+                "stream": "ext://sys.stderr",
+            }
+        },
+        "root": {"handlers": ["stderr"], "level": level.upper()},
+        "loggers": {"aiokafka": {"level": "WARNING"}},
+    }
+
+
 def setup_logging(service_name: str, *, level: str = "INFO", json_logs: bool = True) -> None:
-    handler = logging.StreamHandler(sys.stderr)
-    if json_logs:
-        handler.setFormatter(JsonFormatter(service_name))
-    else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(level.upper())
-    logging.getLogger("aiokafka").setLevel(logging.WARNING)
+    logging.config.dictConfig(logging_config(service_name, level=level, json_logs=json_logs))

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import os
+
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from cosar_common.settings import ServiceSettings
+
+
+def serving_workers() -> int:
+    """Serving processes by default: one per core the service may use, two at most. One
+    process queues concurrent readers behind each other (docs/benchmarks.md, "Serving");
+    each worker keeps its own copy of the releases it serves in memory."""
+    return max(1, min(2, len(os.sched_getaffinity(0))))
 
 
 class IndicatorsSettings(ServiceSettings):
@@ -12,6 +22,7 @@ class IndicatorsSettings(ServiceSettings):
 
     service_name: str = "indicators"
     port: int = 8004
+    workers: int = Field(default_factory=serving_workers, ge=1)
 
     # Statistical secrecy (docs/domain.md § Statistical secrecy): FREQ(3) | NK(1, 85), persons
     # below 11, ±10 %.

@@ -1,5 +1,10 @@
 """The nightly release: at the configured Paris hour, the current year's next release is made
-when facts changed since the last one (a release is never made twice on the same facts)."""
+when facts changed since the last one (a release is never made twice on the same facts).
+
+Every worker process of the service wakes at that hour; the one that takes the advisory lock
+:data:`NIGHTLY_LOCK` makes the release, the others leave it to that one at once. The check for
+changed facts is made under the lock: a worker waking later, once the release is stored, finds
+the facts unchanged and makes none."""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select
 
 from cosar_common import clock
+from cosar_common.db.locks import Exclusive, exclusive
 from cosar_common.events.inbox import ProcessedEvent
 from cosar_common.runtime import Runtime
 from indicators.facts.consumers import CONSUMER
@@ -18,6 +24,8 @@ from indicators.releases.service import ReleaseRejected, make_release
 from indicators.settings import IndicatorsSettings
 
 log = logging.getLogger(__name__)
+
+NIGHTLY_LOCK = "indicators.nightly-release"
 
 
 def next_run(now: datetime, hour: int) -> datetime:
@@ -45,9 +53,20 @@ async def nightly_releases(runtime: Runtime) -> None:
         now = clock.now()
         await asyncio.sleep(seconds_until(next_run(now, settings.release_hour), now))
         try:
-            await release_if_changed(runtime, settings)
+            await nightly_release(runtime, settings)
         except Exception:  # the next night tries again; the service keeps serving
             log.exception("nightly release failed")
+
+
+async def nightly_release(
+    runtime: Runtime, settings: IndicatorsSettings, *, lock: Exclusive = exclusive
+) -> bool:
+    """Tonight's release, by one worker process: True when this one made it."""
+    async with lock(runtime.engine, NIGHTLY_LOCK) as ours:
+        if not ours:
+            log.info("another process of the service makes tonight's release")
+            return False
+        return await release_if_changed(runtime, settings)
 
 
 async def release_if_changed(runtime: Runtime, settings: IndicatorsSettings) -> bool:
