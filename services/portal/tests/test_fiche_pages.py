@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from portal.app import create_app
 from portal.clients import ApiError
 from portal.domain.fiche import may_read_fiche
+from portal.domain.versions import may_publish
 from portal.settings import PortalSettings
 
 from cosar_common.auth.permissions import Permission, Role, roles_with
@@ -231,3 +232,12 @@ def test_who_reads_the_fiche_is_the_permissions_table() -> None:
     for role in Role:
         assert may_read_fiche([role.value]) is (role in READERS)
     assert not may_read_fiche([])
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_the_company_page_offers_publishing_only_to_who_may_publish(role: Role) -> None:
+    """The CSE reads the versions; the button to publish one is for the DUERP's writers."""
+    http, _ = make_site([role.value])
+    answer = http.get(f"/entreprises/{CID}")
+    offered = f'href="/entreprises/{CID}/versions/publier"' in answer.text
+    assert offered == may_publish({role.value}), answer.text[:300]

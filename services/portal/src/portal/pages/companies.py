@@ -28,6 +28,7 @@ from portal.domain.forms import (
     api_errors_to_form,
     parse_form,
 )
+from portal.domain.versions import may_publish
 from portal.pages.common import (
     SESSION_ENDED,
     flash,
@@ -107,6 +108,7 @@ async def _company_page(
             "conflict": conflict,
             "notice": notice,
             "may_read_fiche": may_read_fiche(user.roles),
+            "may_publish": may_publish(user.roles),
         },
         status_code=status_code,
     )
