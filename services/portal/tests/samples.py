@@ -159,3 +159,85 @@ DIFF: dict[str, Any] = {
         "actions_changed": 0,
     },
 }
+
+# GET /companies/{id}/fiche/versions (``VersionSummary``, oldest first): the SPSTI's staff
+# publishes the fiche, the API keeps the publisher's name from version 2 on.
+FICHE_VERSIONS: list[dict[str, Any]] = [
+    {
+        "number": 1,
+        "published_at": "2025-03-03T09:00:00Z",
+        "published_by": "sst-technician1@sst-13-marseille",
+        "hash": "c" * 64,
+        "previous_hash": None,
+        "consultation": None,
+    },
+    {
+        "number": 2,
+        "published_at": "2026-07-01T22:15:00Z",  # 2 July in Paris
+        "published_by": "sst-preventer1@sst-13-marseille",
+        "published_by_name": "Claire Martin",
+        "hash": "d" * 64,
+        "previous_hash": "c" * 64,
+        "consultation": None,
+    },
+]
+# GET /companies/{id}/fiche/versions/2 (``assessment.domain.fiche.FicheSnapshot``)
+FICHE: dict[str, Any] = {
+    "schema_version": 1,
+    "tenant_id": "sst-13-marseille",
+    "company": {
+        "id": "1d495e5b-841a-5b20-aef1-d7fc4f68bb29",
+        "name": "Boulangerie du Vieux-Port",
+        "siret": "81234560100015",
+        "address": "",
+        "naf": {
+            "system": "naf",
+            "code": "10.71C",
+            "display": "Boulangerie et boulangerie-pâtisserie",
+        },
+        "headcount": 4,
+        "has_cse": False,
+    },
+    "number": 2,
+    "published_at": "2026-07-01T22:15:00Z",
+    "published_by": "sst-preventer1@sst-13-marseille",
+    "year": 2026,
+    "exposures": [
+        {
+            "exposure": {"system": "dangers", "code": "PHY.BRUIT", "display": "Bruit"},
+            "exposed_headcount": 3,
+            "priority": "important",
+            "source": "duerp",
+        },
+        {
+            "exposure": {
+                "system": "dangers",
+                "code": "CHI.FARINE",
+                "display": "Poussières de farine",
+            },
+            "exposed_headcount": 2,
+            "priority": None,
+            "source": "visite",
+        },
+    ],
+    "observations": "Fournil bien ventilé.\nLe laminoir n'est pas capoté.",
+    "recommended_actions": [
+        {
+            "action": {
+                "system": "actions-prevention",
+                "code": "AMT.METRO.BRUIT",
+                "display": "Métrologie du bruit",
+            },
+            "comment": "Mesurer au poste du laminoir.",
+        },
+        {
+            "action": {
+                "system": "actions-prevention",
+                "code": "AMT.SENS",
+                "display": "Sensibilisation",
+            },
+            "comment": "",
+        },
+    ],
+    "previous_hash": "c" * 64,
+}

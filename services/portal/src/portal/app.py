@@ -32,6 +32,7 @@ from portal.clients import SERVICE_LABELS, Services
 from portal.pages.actions import router as actions_router
 from portal.pages.companies import router as companies_router
 from portal.pages.errors import install_page_errors
+from portal.pages.fiche import router as fiche_router
 from portal.pages.library import router as library_router
 from portal.pages.penibilite import router as penibilite_router
 from portal.pages.risks import router as risks_router
@@ -121,6 +122,7 @@ def create_app(settings: PortalSettings | None = None) -> FastAPI:
     app.include_router(library_router)
     app.include_router(penibilite_router)
     app.include_router(actions_router)
+    app.include_router(fiche_router)
 
     @app.get("/health/live", include_in_schema=False)
     async def live() -> dict[str, str]:

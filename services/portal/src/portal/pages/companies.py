@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from portal.auth.web import (
+    User,
     UserDep,
     WriterDep,
     current_user,
@@ -19,6 +20,7 @@ from portal.auth.web import (
 )
 from portal.clients import ApiError, ServiceUnavailable
 from portal.domain.duerp import duerp_state
+from portal.domain.fiche import may_read_fiche
 from portal.domain.forms import (
     WORK_UNIT_FORM,
     WORK_UNIT_KINDS,
@@ -26,6 +28,7 @@ from portal.domain.forms import (
     api_errors_to_form,
     parse_form,
 )
+from portal.domain.versions import may_publish
 from portal.pages.common import (
     SESSION_ENDED,
     flash,
@@ -69,7 +72,7 @@ async def home(request: Request) -> Response:
 
 async def _company_page(
     request: Request,
-    user_token: str,
+    user: User,
     company_id: uuid.UUID,
     *,
     values: dict[str, Any] | None = None,
@@ -80,8 +83,8 @@ async def _company_page(
     api = services(request)
     path = f"/companies/{company_id}/duerp"
     duerp, plan = await asyncio.gather(
-        api.get("assessment", path, token=user_token),
-        api.get("assessment", f"{path}/action-plan", token=user_token),
+        api.get("assessment", path, token=user.access_token),
+        api.get("assessment", f"{path}/action-plan", token=user.access_token),
     )
     state = web_session(request)
     kept = pending_input(request, f"/entreprises/{company_id}")
@@ -104,6 +107,8 @@ async def _company_page(
             "errors": errors,
             "conflict": conflict,
             "notice": notice,
+            "may_read_fiche": may_read_fiche(user.roles),
+            "may_publish": may_publish(user.roles),
         },
         status_code=status_code,
     )
@@ -114,7 +119,7 @@ async def company(request: Request, company_id: str, user: UserDep) -> Response:
     parsed = parse_id(company_id)
     if parsed is None:
         return not_found(request, NOT_ACCESSIBLE)
-    return await _company_page(request, user.access_token, parsed)
+    return await _company_page(request, user, parsed)
 
 
 @router.post("/entreprises/{company_id}/unites")
@@ -127,7 +132,7 @@ async def add_work_unit(request: Request, company_id: str, user: WriterDep) -> R
     payload, errors = parse_form(WORK_UNIT_FORM, raw)
     if errors:
         return await _company_page(
-            request, user.access_token, parsed, values=values, errors=errors, status_code=422
+            request, user, parsed, values=values, errors=errors, status_code=422
         )
     path = f"/companies/{parsed}/duerp"
     try:
@@ -143,7 +148,7 @@ async def add_work_unit(request: Request, company_id: str, user: WriterDep) -> R
         if is_edit_conflict(exc):
             return await _company_page(
                 request,
-                user.access_token,
+                user,
                 parsed,
                 values=values,
                 conflict=await _what_changed(request, user.access_token, parsed, raw),
@@ -152,7 +157,7 @@ async def add_work_unit(request: Request, company_id: str, user: WriterDep) -> R
         if is_refused_input(exc):
             return await _company_page(
                 request,
-                user.access_token,
+                user,
                 parsed,
                 values=values,
                 errors=api_errors_to_form(exc.body, WORK_UNIT_FORM),

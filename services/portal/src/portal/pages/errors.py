@@ -18,6 +18,7 @@ logger = logging.getLogger(__name__)
 
 NOT_FOUND_TITLE = "Page introuvable"
 NOT_ACCESSIBLE = "Cette entreprise n'existe pas ou ne vous est pas accessible."
+REFUSED_TITLE = "Accès refusé"
 
 
 def not_found(request: Request, message: str | None = None) -> Response:
@@ -26,6 +27,17 @@ def not_found(request: Request, message: str | None = None) -> Response:
         "error.html",
         {"title": NOT_FOUND_TITLE, "message": message or "Cette page n'existe pas."},
         status_code=404,
+    )
+
+
+def refused(request: Request, message: str) -> Response:
+    """403 as a French page, with the service's reason: for a company the person may see,
+    when the service says plainly that this part of it is not theirs to read."""
+    return render(
+        request,
+        "error.html",
+        {"title": REFUSED_TITLE, "message": message},
+        status_code=403,
     )
 
 
