@@ -11,6 +11,7 @@ expiry), so the RSA check runs once per token and not once per request.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Mapping
 from types import MappingProxyType
@@ -23,6 +24,19 @@ from jwt import PyJWK
 from cosar_common.errors import NotAuthenticated, ServiceUnavailable
 
 ALGORITHMS = ["RS256"]
+
+# One answer for every forged or damaged token, whatever the check that refused it: telling
+# the caller which check failed (the algorithm, the key, the issuer…) would help an attacker
+# adjust the next forgery. The reason goes to the service's log. An expired token keeps its
+# own code: a genuine client needs it to know it should refresh.
+INVALID = "Jeton invalide."
+
+log = logging.getLogger(__name__)
+
+
+def _refused(reason: str) -> NotAuthenticated:
+    log.info("access token refused: %s", reason)
+    return NotAuthenticated(INVALID, code="invalid_token")
 
 
 class JwksCache:
@@ -66,7 +80,7 @@ class JwksCache:
                 await self._refresh()
                 key = self._keys.get(kid)
         if key is None:
-            raise NotAuthenticated("Jeton signé par une clé inconnue.", code="invalid_token")
+            raise _refused("signed by a key the realm does not publish")
         return key
 
 
@@ -149,9 +163,9 @@ async def verify_signed(
     try:
         header = jwt.get_unverified_header(token)
     except jwt.PyJWTError as exc:
-        raise NotAuthenticated("Jeton illisible.", code="invalid_token") from exc
+        raise _refused("unreadable header") from exc
     if header.get("alg") not in ALGORITHMS or not header.get("kid"):
-        raise NotAuthenticated("Algorithme de signature refusé.", code="invalid_token")
+        raise _refused(f"algorithm {header.get('alg')!r} or no key id")
     key = await jwks.key_for(str(header["kid"]))
     try:
         claims: dict[str, Any] = jwt.decode(
@@ -166,5 +180,5 @@ async def verify_signed(
     except jwt.ExpiredSignatureError as exc:
         raise NotAuthenticated("Jeton expiré.", code="token_expired") from exc
     except jwt.PyJWTError as exc:
-        raise NotAuthenticated("Jeton invalide.", code="invalid_token") from exc
+        raise _refused(type(exc).__name__) from exc
     return claims

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from cosar_common.vocabulary import DANGERS
 from portal.domain.forms import FieldSpec, FormErrors
 
-HAZARD_SYSTEM = "dangers"  # the regional thesaurus' hazards (cosar_common.vocabulary.DANGERS)
 HAZARD_LEVEL = 2  # level 1 holds the six families; a risk names a hazard of level 2
 HAZARD_RESULTS = 20
 DEFAULT_METHOD = "gravite-probabilite-maitrise"
@@ -241,14 +241,14 @@ def hazard_choices(page: Mapping[str, Any]) -> list[HazardChoice]:
     return [
         HazardChoice(str(hit["code"]), str(hit["display"]))
         for hit in page.get("items") or ()
-        if hit.get("system") == HAZARD_SYSTEM and hit.get("status", "active") == "active"
+        if hit.get("system") == DANGERS and hit.get("status", "active") == "active"
     ]
 
 
 def hazard_search_params(text: str) -> dict[str, Any]:
     return {
         "q": text,
-        "system": HAZARD_SYSTEM,
+        "system": DANGERS,
         "level": HAZARD_LEVEL,
         "active": "true",
         "limit": HAZARD_RESULTS,

@@ -17,6 +17,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
+from cosar_common.vocabulary import DANGERS
 from portal.auth.web import UserDep, WriterDep, form_fields, pending_input, web_session
 from portal.clients import ApiError, ServiceUnavailable
 from portal.domain.forms import (
@@ -27,7 +28,6 @@ from portal.domain.forms import (
     parse_form,
 )
 from portal.domain.risks import (
-    HAZARD_SYSTEM,
     HazardChoice,
     control_options,
     control_spec,
@@ -89,7 +89,7 @@ async def search_hazards(
 
 async def hazard_named(request: Request, token: str, code: str) -> HazardChoice:
     """The hazard already chosen, with its label, to show it chosen again."""
-    path = f"/code-systems/{HAZARD_SYSTEM}/concepts/{quote(code, safe='')}"
+    path = f"/code-systems/{DANGERS}/concepts/{quote(code, safe='')}"
     try:
         concept = await services(request).get("thesaurus", path, token=token)
     except (ApiError, ServiceUnavailable):
