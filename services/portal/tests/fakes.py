@@ -8,8 +8,11 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+from fastapi.testclient import TestClient
+from portal.app import create_app
 from portal.auth.sessions import WebSessionState
 from portal.clients import Answer, ApiError, Download, ServiceUnavailable
+from portal.settings import PortalSettings
 
 COOKIE = "c" * 43
 
@@ -70,3 +73,22 @@ class FakeServices:
 
     def writes(self) -> list[dict[str, Any]]:
         return [c for c in self.calls if c["method"] != "GET"]
+
+
+def signed_in_site(
+    roles: list[str], answers: dict[tuple[str, str, str], Any], *, csrf: str = "t" * 43
+) -> tuple[TestClient, FakeServices]:
+    """The portal, a person with ``roles`` signed in, the services answering ``answers``."""
+    app = create_app(PortalSettings(public_url="http://portal.test"))
+    store = FakeStore()
+    state = logged_in(csrf)
+    assert state.user is not None
+    state.user["roles"] = roles
+    store.by_cookie[COOKIE] = state
+    app.state.sessions = store
+    app.state.oauth = FakeOAuth()
+    fake = FakeServices(answers)
+    app.state.services = fake
+    http = TestClient(app, base_url="http://portal.test", follow_redirects=False)
+    http.cookies.set("cosar_session", COOKIE)
+    return http, fake

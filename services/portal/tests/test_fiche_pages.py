@@ -9,15 +9,13 @@ import html
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from portal.app import create_app
 from portal.clients import ApiError
 from portal.domain.fiche import may_read_fiche
 from portal.domain.versions import may_publish
-from portal.settings import PortalSettings
 
 from cosar_common.auth.permissions import Permission, Role, roles_with
 
-from .fakes import COOKIE, FakeOAuth, FakeServices, FakeStore, logged_in
+from .fakes import FakeServices, signed_in_site
 from .samples import FICHE, FICHE_VERSIONS, METHOD
 
 pytestmark = pytest.mark.unit
@@ -52,14 +50,6 @@ def shown(answer: httpx.Response) -> str:
 
 
 def make_site(roles: list[str]) -> tuple[TestClient, FakeServices]:
-    app = create_app(PortalSettings(public_url="http://portal.test"))
-    store = FakeStore()
-    state = logged_in()
-    assert state.user is not None
-    state.user["roles"] = roles
-    store.by_cookie[COOKIE] = state
-    app.state.sessions = store
-    app.state.oauth = FakeOAuth()
     answers = {
         ("assessment", "GET", f"/companies/{CID}"): COMPANY,
         ("assessment", "GET", f"/companies/{CID}/duerp"): copy.deepcopy(DUERP),
@@ -67,11 +57,7 @@ def make_site(roles: list[str]) -> tuple[TestClient, FakeServices]:
         ("assessment", "GET", API): copy.deepcopy(FICHE_VERSIONS),
         ("assessment", "GET", f"{API}/2"): copy.deepcopy(FICHE),
     }
-    fake = FakeServices(answers)
-    app.state.services = fake
-    http = TestClient(app, base_url="http://portal.test", follow_redirects=False)
-    http.cookies.set("cosar_session", COOKIE)
-    return http, fake
+    return signed_in_site(roles, answers)
 
 
 @pytest.fixture

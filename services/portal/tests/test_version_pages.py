@@ -9,11 +9,9 @@ import html
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from portal.app import create_app
 from portal.clients import ApiError, Download, ServiceUnavailable
-from portal.settings import PortalSettings
 
-from .fakes import COOKIE, FakeOAuth, FakeServices, FakeStore, logged_in
+from .fakes import FakeServices, signed_in_site
 from .samples import CHAIN_BROKEN, CHAIN_OK, DIFF, METHOD, RISK, VERSIONS
 
 pytestmark = pytest.mark.unit
@@ -50,14 +48,6 @@ def shown(answer: httpx.Response) -> str:
 
 
 def make_site(roles: list[str]) -> tuple[TestClient, FakeServices]:
-    app = create_app(PortalSettings(public_url="http://portal.test"))
-    store = FakeStore()
-    state = logged_in(CSRF)
-    assert state.user is not None
-    state.user["roles"] = roles
-    store.by_cookie[COOKIE] = state
-    app.state.sessions = store
-    app.state.oauth = FakeOAuth()
     answers = {
         ("assessment", "GET", f"/companies/{CID}"): COMPANY,
         ("assessment", "GET", f"/companies/{CID}/duerp"): copy.deepcopy(DUERP),
@@ -68,11 +58,7 @@ def make_site(roles: list[str]) -> tuple[TestClient, FakeServices]:
         ("assessment", "GET", f"{API}/2/export.pdf"): PDF,
         ("assessment", "POST", API): {**VERSIONS[1], "number": 3},
     }
-    fake = FakeServices(answers)
-    app.state.services = fake
-    http = TestClient(app, base_url="http://portal.test", follow_redirects=False)
-    http.cookies.set("cosar_session", COOKIE)
-    return http, fake
+    return signed_in_site(roles, answers, csrf=CSRF)
 
 
 @pytest.fixture
