@@ -111,6 +111,9 @@ RESTORE_HELP = (
 )
 
 
+CONFIRMATIONS = ("oui", "o", "yes", "y")
+
+
 @app.command(help=RESTORE_HELP)
 def restore(
     folder: Path = typer.Argument(..., help="Dossier d'une sauvegarde (celui de manifest.json)"),
@@ -127,11 +130,15 @@ def restore(
             )
             for database in manifest.databases:
                 typer.echo(f"  {database.name} : {database.size} octets")
-            typer.confirm(
+            answer = typer.prompt(
                 f"Remplacer les bases {', '.join(manifest.names)} de {server.host}:{server.port}"
-                " par celles-ci ? Leurs données actuelles seront perdues",
-                abort=True,
+                " par celles-ci ? Leurs données actuelles seront perdues. [oui/non]",
+                default="non",
+                show_default=False,
             )
+            if answer.strip().lower() not in CONFIRMATIONS:
+                typer.echo("Restauration annulée : rien n'a été modifié.")
+                raise typer.Exit(1)
         backups.restore(
             folder,
             server,
