@@ -364,10 +364,18 @@ def _tool_version(bindir: Path, tool: str) -> str:
     return result.stdout.strip() or f"{tool} (version inconnue)"
 
 
-def _run_tool(command: list[str], server: Server, what: str) -> None:
-    result = subprocess.run(
-        command, env=client_env(server, os.environ), capture_output=True, text=True, check=False
-    )
+def _run_tool(command: list[str], server: Server, what: str, timeout_s: float | None) -> None:
+    try:
+        result = subprocess.run(
+            command,
+            env=client_env(server, os.environ),
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=timeout_s,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise BackupError(f"{what} : pas terminé après {timeout_s:.0f} s, abandonné.") from exc
     if result.returncode != 0:
         raise BackupError(f"Échec de {what} (code {result.returncode}) :\n{result.stderr[-4000:]}")
 
@@ -384,11 +392,13 @@ def backup(
     bindir: Path | None = None,
     services: Sequence[str] = SERVICES,
     echo: Echo = print,
+    timeout_s: float | None = None,
 ) -> Path:
     """Dump every service database into a new folder `<root>/<UTC timestamp>/`; its path.
 
-    The timestamp is the platform clock's real instant (:func:`cosar_common.clock.system_now`,
-    never shifted: backups sort in the order they were taken, even in a shifted test run).
+    ``timeout_s`` bounds each pg_dump (none by default). The timestamp is the platform clock's
+    real instant (:func:`cosar_common.clock.system_now`, never shifted: backups sort in the
+    order they were taken, even in a test run with a shifted clock).
     """
     from cosar_common import clock
 
@@ -413,7 +423,8 @@ def backup(
         dumped = []
         for name in services:
             target = partial / dump_file_name(name)
-            _run_tool(dump_command(bindir, server, name, target), server, f"pg_dump de {name}")
+            command = dump_command(bindir, server, name, target)
+            _run_tool(command, server, f"pg_dump de {name}", timeout_s)
             target.chmod(0o600)
             facts = facts_of(target)
             assert facts is not None  # pg_dump succeeded
@@ -491,6 +502,7 @@ def restore(
     services: Sequence[str] = SERVICES,
     service_ports: Sequence[int] = (),
     echo: Echo = print,
+    timeout_s: float | None = None,
 ) -> Manifest:
     """Put the databases of a backup in place of the cluster's; its manifest.
 
@@ -508,6 +520,8 @@ def restore(
        aside, the new one in; a failing rename is undone), the old ones dropped, and
        provisioning run again for the database-level ownership and CONNECT rights, which a
        dump without `--create` does not carry.
+
+    ``timeout_s`` bounds each pg_restore (none by default).
 
     Dropping and creating rather than `pg_restore --clean --if-exists` into the live
     databases: `--clean` only drops what the dump knows, so a table added by a later migration
@@ -538,7 +552,7 @@ def restore(
             provision_contents(server, database.name, staging)
             source = folder / database.file
             command = restore_command(bindir, server, staging, source)
-            _run_tool(command, server, f"pg_restore de {database.name}")
+            _run_tool(command, server, f"pg_restore de {database.name}", timeout_s)
             revision = alembic_revision(server, staging)
             if revision != database.alembic_revision:
                 raise BackupError(
