@@ -323,8 +323,9 @@ def client_bindir() -> Path:
 
 def not_running_message(server: Server, error: Exception) -> str:
     """What to say when the cluster does not answer."""
+    detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
     return (
-        f"PostgreSQL ne répond pas sur {server.host}:{server.port} ({error}).\n"
+        f"PostgreSQL ne répond pas sur {server.host}:{server.port} ({detail}).\n"
         "Démarrez-le avec « bin/platform infra up --only postgres » (ou « bin/platform run »), "
         "puis relancez la commande."
     )
