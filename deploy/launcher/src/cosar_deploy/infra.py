@@ -296,6 +296,30 @@ def reset(*, paths: Paths | None = None, echo: Echo = _stderr) -> None:
     echo(f"deleted {paths.state}")
 
 
+@contextlib.contextmanager
+def scratch_postgres(state: Path, port: int, *, echo: Echo = _stderr) -> Iterator[Endpoints]:
+    """A PostgreSQL cluster of its own, for a test: initdb in a new state folder ``state``
+    (or, as root, the external folder of :func:`cosar_deploy.postgres.data_dir_for`), started on
+    ``port`` and provisioned like the platform's; stopped and deleted on exit.
+
+    Refuses a port that something already answers on (``ensure_up`` would reuse a server
+    there). Yields its endpoints: only ``postgres_port`` differs from the local ones.
+    """
+    if port_open("127.0.0.1", port):
+        raise InfraError("postgres", f"port {port} is already in use: choose another one")
+    paths = Paths(cache=Paths.from_env().cache, state=state.resolve())
+    ep = Endpoints(postgres_port=port)
+    data = Postgres(paths, ep).data
+    try:
+        ensure_up(["postgres"], paths=paths, ep=ep, echo=echo)
+        yield ep
+    finally:
+        stop(["postgres"], paths=paths, echo=echo)
+        if not data.is_relative_to(paths.state):
+            shutil.rmtree(data.parent, ignore_errors=True)
+        shutil.rmtree(paths.state, ignore_errors=True)
+
+
 def log_path(component: str, paths: Paths | None = None) -> Path:
     """Log file of a component."""
     return (paths or Paths.from_env()).log_file(component)

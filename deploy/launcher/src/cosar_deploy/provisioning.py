@@ -23,7 +23,8 @@ EXTENSIONS: tuple[str, ...] = ("unaccent", "pg_trgm", "btree_gin")
 _SAFE = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 
-def _ident(name: str) -> str:
+def ident(name: str) -> str:
+    """``name`` double-quoted, once checked against the strict pattern (DDL cannot bind it)."""
     if not _SAFE.match(name):
         raise ValueError(f"unsafe SQL identifier: {name!r}")
     return f'"{name}"'
@@ -40,9 +41,9 @@ def ensure_role_sql(role: str, password: str, attributes: str) -> list[str]:
     return [
         "DO $$ BEGIN "
         f"IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = {_literal(role)}) THEN "
-        f"CREATE ROLE {_ident(role)} LOGIN; "
+        f"CREATE ROLE {ident(role)} LOGIN; "
         "END IF; END $$",
-        f"ALTER ROLE {_ident(role)} WITH LOGIN PASSWORD {_literal(password)} {attributes}",
+        f"ALTER ROLE {ident(role)} WITH LOGIN PASSWORD {_literal(password)} {attributes}",
     ]
 
 
@@ -55,17 +56,18 @@ def cluster_sql(service: str) -> list[str]:
     ]
 
 
-def create_database_sql(service: str) -> str:
-    """`CREATE DATABASE` (cannot run in a transaction nor a DO block: run it if missing)."""
+def create_database_sql(service: str, database: str | None = None) -> str:
+    """`CREATE DATABASE` (cannot run in a transaction nor a DO block: run it if missing);
+    ``database`` names it otherwise than the service (a restore's staging database)."""
     return (
-        f"CREATE DATABASE {_ident(service)} OWNER {_ident(owner_role(service))} "
+        f"CREATE DATABASE {ident(database or service)} OWNER {ident(owner_role(service))} "
         "ENCODING 'UTF8' TEMPLATE template0"
     )
 
 
 def database_acl_sql(service: str) -> list[str]:
     """Ownership and CONNECT rights on the database (run on `postgres`)."""
-    db, owner, app = _ident(service), _ident(owner_role(service)), _ident(app_role(service))
+    db, owner, app = ident(service), ident(owner_role(service)), ident(app_role(service))
     return [
         f"ALTER DATABASE {db} OWNER TO {owner}",
         # Other services' roles have no business in this database.
@@ -76,14 +78,14 @@ def database_acl_sql(service: str) -> list[str]:
 
 def in_database_sql(service: str) -> list[str]:
     """Statements run as superuser inside database `<svc>`: schema, extensions, privileges."""
-    owner, app = _ident(owner_role(service)), _ident(app_role(service))
+    owner, app = ident(owner_role(service)), ident(app_role(service))
     grants_for_owner = f"ALTER DEFAULT PRIVILEGES FOR ROLE {owner} IN SCHEMA public"
     return [
         f"ALTER SCHEMA public OWNER TO {owner}",
         "REVOKE CREATE ON SCHEMA public FROM PUBLIC",
         f"GRANT USAGE ON SCHEMA public TO {app}",
         # Extensions need a superuser; their functions then live in public for both roles.
-        *(f"CREATE EXTENSION IF NOT EXISTS {_ident(ext)} WITH SCHEMA public" for ext in EXTENSIONS),
+        *(f"CREATE EXTENSION IF NOT EXISTS {ident(ext)} WITH SCHEMA public" for ext in EXTENSIONS),
         f"{grants_for_owner} GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {app}",
         f"{grants_for_owner} GRANT USAGE, SELECT ON SEQUENCES TO {app}",
         f"{grants_for_owner} GRANT EXECUTE ON FUNCTIONS TO {app}",
@@ -129,9 +131,15 @@ def provision(server: Server, services: Sequence[str] = SERVICES) -> None:
             for statement in database_acl_sql(service):
                 conn.execute(statement)
     for service in services:
-        with psycopg.connect(server.conninfo(service), autocommit=True) as conn:
-            for statement in in_database_sql(service):
-                conn.execute(statement)
+        provision_contents(server, service)
+
+
+def provision_contents(server: Server, service: str, database: str | None = None) -> None:
+    """The in-database part of :func:`provision` (schema, extensions, privileges), on database
+    ``database`` (default: the service's own)."""
+    with psycopg.connect(server.conninfo(database or service), autocommit=True) as conn:
+        for statement in in_database_sql(service):
+            conn.execute(statement)
 
 
 def app_roles_answer(server: Server, services: Sequence[str] = SERVICES) -> bool:

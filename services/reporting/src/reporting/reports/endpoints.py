@@ -19,7 +19,7 @@ from reporting.reports import service
 from reporting.reports.accident_import import RegisterRefused, parse_register
 from reporting.reports.figures import figures_view
 from reporting.reports.models import Report
-from reporting.reports.schemas import ReportCreate, ReportSummary, ReportView
+from reporting.reports.schemas import ReportCreate, ReportSummary, ReportView, YearChain
 from reporting.settings import ReportingSettings
 
 router = APIRouter(tags=["bilans annuels"])
@@ -88,6 +88,17 @@ async def list_reports(
 ) -> list[ReportSummary]:
     await establishments.get(session, principal=principal, establishment_id=establishment_id)
     return [summary(r) for r in await service.reports_of(session, establishment_id)]
+
+
+@router.get(
+    "/establishments/{establishment_id}/reports/verify",
+    summary="Vérifier la chaîne d'empreintes des révisions finalisées, année par année",
+)
+async def verify_reports(
+    establishment_id: uuid.UUID, principal: ReportPrincipal, session: SessionDep
+) -> list[YearChain]:
+    await establishments.get(session, principal=principal, establishment_id=establishment_id)
+    return service.verify_chains(await service.reports_of(session, establishment_id))
 
 
 @router.get(

@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from cosar_common.integrity import ChainReport
 from reporting.reports.figures import FiguresView
 
 
@@ -34,3 +35,13 @@ class ReportSummary(BaseModel):
 class ReportView(ReportSummary):
     input: dict[str, Any]
     figures: FiguresView
+
+
+class YearChain(BaseModel):
+    """The hash chain of one establishment's finalised revisions for one year."""
+
+    year: int
+    head: str | None = Field(
+        default=None, description="empreinte de la dernière révision finalisée (tête de chaîne)"
+    )
+    chain: ChainReport

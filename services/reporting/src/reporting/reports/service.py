@@ -23,7 +23,7 @@ from cosar_common.documents import Document
 from cosar_common.errors import Conflict, NotFound, RuleViolation
 from cosar_common.events.aggregates import pseudonym
 from cosar_common.events.outbox import OutboxWriter
-from cosar_common.integrity import build_link
+from cosar_common.integrity import StoredLink, build_link, verify_chain
 from cosar_common.thesaurus_client import ThesaurusClient, require_code
 from reporting.actions.service import actions_of_year, as_programme_actions
 from reporting.domain.computations import year_figures
@@ -37,6 +37,7 @@ from reporting.establishments.models import Establishment
 from reporting.rendering import EXPORTERS, RenderInput, ReportStatus
 from reporting.reports.figures import FiguresView, figures_view, report_finalised
 from reporting.reports.models import Report
+from reporting.reports.schemas import YearChain
 from reporting.tenancy.service import settings_of
 
 DRAFT = "draft"
@@ -81,6 +82,31 @@ async def reports_of(session: AsyncSession, establishment_id: uuid.UUID) -> Sequ
             .order_by(Report.year, Report.revision)
         )
     ).all()
+
+
+def verify_chains(reports: Sequence[Report]) -> list[YearChain]:
+    """Each year's finalised revisions (of one establishment) checked as one hash chain, the
+    revision numbers being the chain's: revision 1 names no previous hash, revision n names
+    revision n-1's. A draft (revision not finalised yet) is not in the chain."""
+    years: dict[int, list[Report]] = {}
+    for report in reports:
+        years.setdefault(report.year, [])
+        if report.status == FINALISED and report.content is not None:
+            years[report.year].append(report)
+    chains = []
+    for year, finalised in sorted(years.items()):
+        links = [
+            StoredLink(r.revision, r.previous_hash, bytes(r.content or b""), r.content_hash or "")
+            for r in sorted(finalised, key=lambda r: r.revision)
+        ]
+        chains.append(
+            YearChain(
+                year=year,
+                head=links[-1].stored_hash if links else None,
+                chain=verify_chain(links),
+            )
+        )
+    return chains
 
 
 async def earlier_figures(session: AsyncSession, report: Report) -> list[Any]:
