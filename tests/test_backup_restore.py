@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-import importlib.util
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -30,13 +29,7 @@ from cosar_deploy import infra as launcher
 from cosar_deploy.endpoints import SERVICES, Endpoints
 from tests.assessment_client import DuerpClient, auth, create_company
 from tests.conftest import RunningService, free_port, service_env, start_service, stop_service
-
-_SAMPLE = Path(__file__).parents[1] / "services" / "reporting" / "tests" / "sample_report.py"
-_spec = importlib.util.spec_from_file_location("reporting_sample_report", _SAMPLE)
-assert _spec is not None
-assert _spec.loader is not None
-sample = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(sample)
+from tests.reporting_sample import sample
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(900)]
 

@@ -3,11 +3,9 @@ register import, action plan from the assessment's events, finalisation and corr
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import json
 import uuid
-from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -19,13 +17,7 @@ from pypdf import PdfReader
 from cosar_common import clock
 from tests.assessment_client import DuerpClient, auth, create_company
 from tests.conftest import eventually
-
-_SAMPLE = Path(__file__).parents[1] / "services" / "reporting" / "tests" / "sample_report.py"
-_spec = importlib.util.spec_from_file_location("reporting_sample_report", _SAMPLE)
-assert _spec is not None
-assert _spec.loader is not None
-sample = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(sample)
+from tests.reporting_sample import sample
 
 
 async def _establishment(reporting_url: str, token: str, company_id: str) -> dict[str, Any]:
